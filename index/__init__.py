@@ -1,0 +1,33 @@
+"""The retrieval engine: corpus → index → cited answers. Knows nothing of Telegram.
+
+Public API (front-ends use only these)::
+
+    from index import Engine, Settings
+    engine = Engine(Settings.from_env())
+    answer = engine.ask("Ai chủ trì khảo sát sự hài lòng của người dân?")
+
+Names are imported lazily so that ``import index.records`` stays cheap for
+tools that only need the records.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+_EXPORTS = {
+    "Engine": "index.engine", "AnswerConfig": "index.engine", "SectionText": "index.engine",
+    "has_index": "index.engine", "EngineError": "index.errors", "document_label": "index.pipeline",
+    "Answer": "index.records", "BuildReport": "index.records", "Chunk": "index.records",
+    "Document": "index.records", "FileReport": "index.records", "Hit": "index.records", "Span": "index.records",
+    "Task": "index.records", "Settings": "index.settings", "load_dotenv_file": "index.settings",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'index' has no attribute {name!r}")
+    return getattr(importlib.import_module(module), name)

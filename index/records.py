@@ -48,10 +48,21 @@ class Document:
 
 @dataclass(frozen=True)
 class Section:
-    """A numbered part of a document, with the blocks directly under it."""
+    """A numbered part of a document, with the blocks directly under it.
+
+    ``start`` is the offset of the first block in the document's text (its
+    blocks joined by newlines); ``heading`` tells whether the first block is
+    the section's own heading, which alone is not worth a passage.
+    """
 
     path: tuple[str, ...]
     blocks: tuple[Block, ...]
+    start: int = 0
+    heading: bool = False
+
+    @property
+    def text(self) -> str:
+        return "\n".join(b.text for b in self.blocks)
 
 
 @dataclass(frozen=True)

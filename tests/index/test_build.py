@@ -1,0 +1,161 @@
+"""Building the index: complete, incremental, crash-safe, and honest about failures."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from dataclasses import replace
+
+import pytest
+
+from index.build import build_index
+from index.engine import Engine
+from index.errors import ModelMismatch
+from index.store import current_version
+from index.vectors import CACHE_NAME
+from tests.conftest import ROOT
+
+pytestmark = pytest.mark.slow
+
+SA_PA = "sa-pa-2021-2025-kh-tang-cuong-dan-van.md"
+
+
+def _cli(*args: str, env_extra: dict[str, str] | None = None, timeout: int = 300) -> subprocess.CompletedProcess:
+    env = {**os.environ, **(env_extra or {})}
+    return subprocess.run([sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True,
+                          timeout=timeout)
+
+
+def test_corpus_index_is_complete(engine):
+    docs = engine.documents()
+    assert len(docs) == 6
+    assert {d.number for d in docs} >= {"113-CV/ĐUK", "06/KH-UBND-BDVTU", "40 KH/BDVTU-BCSDUBND"}
+    answer = engine.ask("Ai chủ trì khảo sát sự hài lòng của người dân ở Sa Pa?")
+    top = answer.hits[0]
+    assert top.document.file == SA_PA and "Cơ quan chủ trì thực hiện: Phòng Nội vụ" in top.chunk.text
+    assert not answer.no_answer
+
+
+def test_second_run_embeds_nothing(fresh_settings, embedder):
+    report = build_index(fresh_settings, embedder=embedder)
+    assert report.embedded == 0
+    assert {f.status for f in report.files} == {"unchanged"}
+    assert sum(len(f.documents) for f in report.files) == 6
+
+
+def test_changed_file_reembeds_only_its_changed_passages(fresh_settings, embedder):
+    path = fresh_settings.corpus_dir / SA_PA
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("mỗi năm tổ chức khảo sát đánh giá 5 - 8 cơ quan, đơn vị",
+                                 "mỗi năm tổ chức khảo sát đánh giá 10 - 12 cơ quan, đơn vị"), encoding="utf-8")
+    report = build_index(fresh_settings, embedder=embedder)
+    by_file = {f.file: f for f in report.files}
+    assert by_file[SA_PA].status == "indexed"
+    assert all(f.status == "unchanged" for name, f in by_file.items() if name != SA_PA)
+    assert 1 <= report.embedded <= 2  # the edited passage (and at most a neighbour), not the whole file
+    answer = Engine(fresh_settings, embedder=embedder).ask("Mỗi năm Sa Pa khảo sát đánh giá bao nhiêu cơ quan?")
+    assert "10 - 12 cơ quan" in answer.hits[0].chunk.text
+
+
+def test_removed_file_leaves_the_index(fresh_settings, embedder):
+    (fresh_settings.corpus_dir / SA_PA).unlink()
+    report = build_index(fresh_settings, embedder=embedder)
+    assert {f.file: f.status for f in report.files}[SA_PA] == "removed"
+    engine = Engine(fresh_settings, embedder=embedder)
+    assert all(d.file != SA_PA for d in engine.documents())
+    answer = engine.ask("Thào A Sinh ký kế hoạch nào?")
+    assert all(h.document.file != SA_PA for h in answer.hits)
+
+
+def test_unreadable_file_is_reported_and_the_rest_indexed(fresh_settings, embedder):
+    (fresh_settings.corpus_dir / "hong.docx").write_bytes(b"PK\x03\x04 not really a docx")
+    (fresh_settings.corpus_dir / "bang-tinh.xlsx").write_bytes(b"whatever")
+    report = build_index(fresh_settings, embedder=embedder)
+    failed = {f.file: f.error for f in report.failed}
+    assert set(failed) == {"hong.docx", "bang-tinh.xlsx"}
+    assert all(msg and any(c in msg for c in "ăâđêôơư") for msg in failed.values())  # Vietnamese reasons
+    assert report.documents == 6
+
+
+def test_cli_json_contract_and_exit_codes(fresh_settings):
+    (fresh_settings.corpus_dir / "hong.pdf").write_bytes(b"%PDF-1.4 broken")
+    env = {"CORPUS_DIR": str(fresh_settings.corpus_dir), "INDEX_DIR": str(fresh_settings.index_dir)}
+    out = _cli("build_index.py", "--json", env_extra=env)
+    assert out.returncode == 1, out.stderr
+    data = json.loads(out.stdout)
+    assert set(data) == {"index_dir", "model", "documents", "chunks", "embedded", "seconds", "files"}
+    files = {f["file"]: f for f in data["files"]}
+    assert files["hong.pdf"]["status"] == "failed" and files["hong.pdf"]["error"]
+    assert "cannot read hong.pdf" in out.stderr  # one log line for the operator
+    kh06 = next(d for f in data["files"] for d in f["documents"] if d["number"] == "06/KH-UBND-BDVTU")
+    assert set(kh06) == {"doc_id", "type", "number", "date", "issuer", "title", "chunks"}
+    assert kh06["date"] == "2021-03-24" and kh06["chunks"] > 0
+
+    (fresh_settings.corpus_dir / "hong.pdf").unlink()
+    again = _cli("build_index.py", "--json", env_extra=env)
+    assert again.returncode == 0 and json.loads(again.stdout)["embedded"] == 0
+
+    missing = _cli("build_index.py", "--json", "--corpus", str(fresh_settings.corpus_dir / "khong-co"), env_extra=env)
+    assert missing.returncode == 2 and missing.stdout == ""
+
+
+def _cache_rows(index_dir) -> int:
+    try:
+        conn = sqlite3.connect(index_dir / CACHE_NAME, timeout=1)
+        try:
+            return conn.execute("SELECT COUNT(*) FROM vectors").fetchone()[0]
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return 0
+
+
+def test_killed_build_leaves_the_previous_index_answering(fresh_settings, embedder):
+    before = current_version(fresh_settings.index_dir)
+    (fresh_settings.index_dir / CACHE_NAME).unlink()  # force real embedding work
+    for name in list((fresh_settings.index_dir).glob(CACHE_NAME + "-*")):
+        name.unlink()
+    env = {**os.environ, "CORPUS_DIR": str(fresh_settings.corpus_dir), "INDEX_DIR": str(fresh_settings.index_dir)}
+    proc = subprocess.Popen([sys.executable, "build_index.py", "--full", "--json"], cwd=ROOT, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 240
+    while _cache_rows(fresh_settings.index_dir) < 32 and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.2)
+    assert proc.poll() is None, "build finished before it could be killed"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+
+    # The published version is untouched and still answers.
+    assert current_version(fresh_settings.index_dir) == before
+    engine = Engine(fresh_settings, embedder=embedder)
+    answer = engine.ask("Quảng Ngãi chỉ đạo thực hiện chủ trương nói không với gì?")
+    assert "nói không với rác thải nhựa" in answer.hits[0].chunk.text
+
+    # The next full build resumes from the embeddings saved before the kill.
+    done = _cache_rows(fresh_settings.index_dir)
+    report = build_index(fresh_settings, full=True, embedder=embedder)
+    assert report.embedded <= report.chunks - done + 1
+    assert current_version(fresh_settings.index_dir) != before
+    assert not [p for p in (fresh_settings.index_dir / "versions").iterdir() if p.name.startswith(".tmp-")]
+
+
+def test_search_refuses_an_index_built_with_another_model(fresh_settings, embedder, tmp_path):
+    from index.embed import prepare_default_model
+
+    folder = tmp_path / "other-model"
+    source = prepare_default_model(fresh_settings)
+    shutil.copytree(source, folder, ignore=shutil.ignore_patterns("model.safetensors"))
+    (folder / "model.safetensors").symlink_to(source / "model.safetensors")
+    from index.embed import load_embedder
+
+    other = load_embedder(replace(fresh_settings, embedding_model=str(folder)))
+    assert other.model_id != embedder.model_id
+    with pytest.raises(ModelMismatch) as exc:
+        Engine(fresh_settings, embedder=other).ask("Ai ký kế hoạch?")
+    assert "xây dựng lại" in exc.value.user_message
