@@ -17,7 +17,8 @@ from typing import Any
 
 _EXPORTS = {
     "Engine": "index.engine", "AnswerConfig": "index.engine", "SectionText": "index.engine",
-    "has_index": "index.engine", "EngineError": "index.errors", "document_label": "index.pipeline",
+    "has_index": "index.engine", "TaskHit": "index.engine", "AgencySummary": "index.engine",
+    "EngineError": "index.errors", "document_label": "index.pipeline",
     "Answer": "index.records", "BuildReport": "index.records", "Chunk": "index.records",
     "Document": "index.records", "FileReport": "index.records", "Hit": "index.records", "Span": "index.records",
     "Task": "index.records", "Settings": "index.settings", "load_dotenv_file": "index.settings",

@@ -38,7 +38,7 @@ logger = logging.getLogger(__name__)
 
 # Bump when reading, structuring or term extraction changes, so that an
 # incremental build re-reads every file instead of mixing old and new passages.
-PIPELINE_VERSION = 1
+PIPELINE_VERSION = 3
 LOCK_NAME = "build.lock"
 EMBED_BATCH = 16
 
@@ -89,6 +89,7 @@ def build_index(settings: Settings, *, full: bool = False, embedder=None, show_p
 
     started = time.monotonic()
     index_dir = settings.index_dir
+    logging.getLogger("bm25s").setLevel(logging.WARNING)
     with build_lock(index_dir, wait=wait):
         collect_garbage(index_dir)
         embedder = embedder or load_embedder(settings)

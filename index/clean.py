@@ -20,6 +20,9 @@ _SENTENCE_END = re.compile(r"[.!?:;…\"”»)\]]$|\./\.$")
 _WORD_HYPHEN_END = re.compile(r"\w[-–]$")
 _LIST_START = re.compile(r"^[-–—+•*]\s")
 _MIN_REPEAT = 15
+# Words a Vietnamese sentence cannot end on; a block ending on one continues in the next.
+_DANGLING = {"ngày", "số", "của", "và", "tại", "với", "theo", "về", "cho", "các", "những", "từ", "đến", "trong",
+             "là", "tháng", "năm", "quyết", "định", "thị", "chỉ"}
 
 
 def clean_blocks(blocks: list[Block]) -> list[Block]:
@@ -67,6 +70,10 @@ def _continues(prev: Block, block: Block) -> bool:
         return False
     first = block.text[0]
     if first.islower():
+        return True
+    # "… Chương trình phối hợp số 16-CTr/BDVTU-UBND, ngày" + "16/12/2021 về …": no sentence ends on "ngày".
+    last_word = prev.text.rsplit(None, 1)[-1].lower()
+    if last_word in _DANGLING and first.isalnum():
         return True
     if _WORD_HYPHEN_END.search(prev.text) and (first.isalnum()):
         return True

@@ -9,18 +9,20 @@ rebuild and pick up new documents as soon as it finishes.
 from __future__ import annotations
 
 import logging
+import re
 import threading
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
-from index.answer import answer_spans, kind_score
 from index.corpus import SavedFile, add_file
 from index.errors import IndexMissing, ModelMismatch
-from index.fusion import coverage
-from index.query import Query, parse_query
-from index.records import Answer, BuildReport, Chunk, Document, Hit, Span
+from index.noanswer import answerability, missing_place
+from index.query import parse_query
+from index.normalize import fold
+from index.records import Answer, BuildReport, Chunk, Document, Hit, Task
+from index.rerank import RerankConfig, rerank
 from index.restore import Restorer
-from index.search import Candidate, RankingConfig, Searcher
+from index.search import RankingConfig, Searcher
 from index.settings import Settings
 from index.store import current_version
 
@@ -31,9 +33,26 @@ logger = logging.getLogger(__name__)
 class AnswerConfig:
     """How candidates become an answer; calibrated with ``make bench``."""
 
-    rerank_depth: int = 20
-    w_kind: float = 0.25  # boost for a passage whose best sentence has the expected answer shape
-    min_coverage: float = 0.3  # below this share of the question's IDF mass: no answer
+    rerank: RerankConfig = RerankConfig()
+    min_coverage: float = 0.19  # below this share of the question's IDF mass: no answer
+
+
+@dataclass(frozen=True)
+class TaskHit:
+    """An assignment with the document and passage to cite for it."""
+
+    task: Task
+    document: Document
+    chunk: Chunk | None
+
+
+@dataclass(frozen=True)
+class AgencySummary:
+    """An agency as plans name it, in one locality, with how many tasks it has."""
+
+    name: str
+    locality: str | None
+    tasks: int
 
 
 @dataclass(frozen=True)
@@ -105,39 +124,24 @@ class Engine:
         if not candidates:
             return Answer(question=question, hits=(), answer_spans=(), no_answer=True)
         idf = searcher.fields["terms"].idf
-        ranked = self._rerank(searcher, query, candidates, idf)[:k]
+        result = rerank(searcher, query, candidates, idf, self.answering.rerank)
+        ranked = result.ranked[:k]
         chunks = searcher.chunks([c.chunk_id for c, _ in ranked])
         hits, spans = [], []
         for cand, sp in ranked:
             chunk = chunks[cand.chunk_id]
             hits.append(Hit(chunk=chunk, document=searcher.documents[chunk.doc_id], score=cand.score))
             spans.append(sp)
-        no_answer = self._coverage(searcher, query, [c.chunk_id for c, _ in ranked[:3]]) < self.answering.min_coverage
+        evidence = [c.chunk_id for c, _ in ranked[:3]]
+        if result.part is not None and hits:
+            # A signature block or header holds few of the question's words; the
+            # passages that identified its document are the evidence.
+            top_doc = hits[0].chunk.doc_id
+            same = searcher.chunks([c.chunk_id for c in candidates[:10]])
+            evidence += [cid for cid, ch in same.items() if ch.doc_id == top_doc]
+        no_answer = (answerability(searcher, query, evidence) < self.answering.min_coverage
+                     or missing_place(searcher, query, evidence) is not None)
         return Answer(question=question, hits=tuple(hits), answer_spans=tuple(spans), no_answer=no_answer)
-
-    def _rerank(self, searcher: Searcher, query: Query, candidates: list[Candidate], idf
-                ) -> list[tuple[Candidate, tuple[Span, ...]]]:
-        depth = candidates[: self.answering.rerank_depth]
-        chunks = searcher.chunks([c.chunk_id for c in depth])
-        scored = []
-        for cand in depth:
-            text = chunks[cand.chunk_id].text
-            spans = answer_spans(query, text, idf)
-            cue = max((kind_score(text[s.start:s.end], query.kinds) for s in spans), default=0.0)
-            scored.append((replace(cand, score=cand.score + self.answering.w_kind * cue), spans))
-        scored.sort(key=lambda x: -x[0].score)
-        return scored
-
-    def _coverage(self, searcher: Searcher, query: Query, chunk_ids: list[int]) -> float:
-        """Best share of the question's informative words found in the top passages."""
-        field = searcher.fields["terms"]
-        terms = list(dict.fromkeys(query.content_syllables + query.numbers))
-        if not terms:
-            return 0.0
-        scores = field.scores(terms)
-        idf_sum = sum(field.idf(t) for t in terms)
-        rows = [searcher.row_of[c] for c in chunk_ids if c in searcher.row_of]
-        return max((coverage(float(scores[r]), idf_sum) for r in rows), default=0.0)
 
     # ----------------------------------------------------------------- browsing
     def documents(self) -> list[Document]:
@@ -164,6 +168,54 @@ class Engine:
         start, end = min(c.start for c in same), max(c.end for c in same)
         return SectionText(document=searcher.documents[chunk.doc_id], path=chunk.section,
                            text=doc_text[start:end], chunk_ids=tuple(c.chunk_id for c in same))
+
+    def tasks(self, agency: str | None = None) -> list[TaskHit]:
+        """Assignments, sorted by deadline; with ``agency`` only those it leads or joins.
+
+        The agency may be typed loosely ("phong noi vu", "UBND tỉnh") and may
+        name a place ("Sở Nội vụ Quảng Ngãi"), which then limits the documents to
+        that locality: Phòng Nội vụ of Sa Pa is not Sở Nội vụ of Phú Thọ.
+        """
+        from index.agencies import matches
+        from index.deadlines import sort_key
+        from index.places import provinces_named
+
+        searcher = self._current()
+        place = None
+        query = agency
+        if agency:
+            named = provinces_named(agency)
+            localities = {d.locality for d in searcher.documents.values() if d.locality}
+            place = named[0] if named else next((loc for loc in localities if fold(loc) in fold(agency)), None)
+            if place:
+                query = re.sub(re.escape(fold(place)), " ", fold(agency)).strip() or agency
+        found = []
+        for task in searcher.tasks:
+            doc = searcher.documents[task.doc_id]
+            if place and fold(place) not in fold(" ".join(filter(None, [doc.locality, doc.issuer]))):
+                continue
+            if query and not any(matches(query, name) for name in _names(task)):
+                continue
+            found.append(task)
+        found.sort(key=lambda t: (sort_key(t.deadline), t.doc_id, t.chunk_id or 0))
+        chunks = searcher.chunks([t.chunk_id for t in found if t.chunk_id is not None])
+        return [TaskHit(t, searcher.documents[t.doc_id], chunks.get(t.chunk_id)) for t in found]
+
+    def agencies(self) -> list[AgencySummary]:
+        """Agencies that lead tasks, per locality, most tasks first."""
+        from index.agencies import agency_key, split_agencies
+
+        searcher = self._current()
+        counts: dict[tuple[str, str | None], int] = {}
+        names: dict[tuple[str, str | None], str] = {}
+        for task in searcher.tasks:
+            locality = searcher.documents[task.doc_id].locality
+            for name in split_agencies(task.lead or ""):
+                key = (agency_key(name), locality)
+                counts[key] = counts.get(key, 0) + 1
+                names.setdefault(key, name[:1].upper() + name[1:])
+        return sorted((AgencySummary(names[k], k[1], n) for k, n in counts.items()),
+                      key=lambda a: (-a.tasks, a.name))
 
     def source_file(self, doc_id: str) -> Path | None:
         doc = self.document(doc_id)
@@ -205,8 +257,14 @@ class Engine:
         return saved, self.build()
 
 
+def _names(task: Task) -> list[str]:
+    from index.agencies import split_agencies
+
+    return [*split_agencies(task.lead or ""), *(task.lead or "",), *task.partners]
+
+
 def has_index(settings: Settings) -> bool:
     return current_version(settings.index_dir) is not None
 
 
-__all__ = ["Engine", "AnswerConfig", "SectionText", "has_index", "Chunk"]
+__all__ = ["AgencySummary", "AnswerConfig", "Chunk", "Engine", "SectionText", "TaskHit", "has_index"]

@@ -51,3 +51,21 @@ def provinces_in(text: str) -> list[str]:
                 found.append(p)
                 break
     return found
+
+
+def provinces_named(text: str) -> list[str]:
+    """Provinces named anywhere in ``text`` (with or without ``tỉnh``), longest names first.
+
+    Single-syllable-pair names are matched as whole words of the folded text,
+    so "Long An" is not found in "an ninh".
+    """
+    import re
+
+    folded = " " + " ".join(re.findall(r"[a-z0-9]+", fold(text))) + " "
+    found = []
+    for key, name in sorted(_by_fold().items(), key=lambda kv: -len(kv[0])):
+        k = " ".join(re.findall(r"[a-z0-9]+", key))
+        if len(k.split()) >= 2 and f" {k} " in folded and name not in found:
+            found.append(name)
+            folded = folded.replace(f" {k} ", " ")
+    return found

@@ -18,7 +18,7 @@ from index.segment import abbreviation_terms, bigrams, date_terms, number_terms,
 _STOP = {
     "ai", "gi", "nao", "dau", "khi", "bao", "nhieu", "may", "sao", "the", "la", "co", "khong", "duoc", "nhung",
     "cac", "cua", "cho", "voi", "ve", "va", "hay", "hoac", "o", "tai", "trong", "theo", "de", "thi", "ma",
-    "nay", "do", "ra", "vao", "len", "phai", "can", "se", "da", "dang", "mot", "lam",
+    "nay", "do", "ra", "vao", "len", "phai", "can", "se", "da", "dang", "mot", "lam", "lau", "lan",
 }
 
 ANSWER_KINDS = ("agency", "date", "quantity", "document", "signer", "recipient")
@@ -47,6 +47,7 @@ class Query:
     accented: bool  # typed with diacritics
     terms: tuple[str, ...]  # folded syllables without question words, bigrams, numbers, dates
     content_syllables: tuple[str, ...]
+    content_bigrams: tuple[str, ...]  # adjacent syllables, neither a question word: "ket_hon", "ho_chieu"
     numbers: tuple[str, ...]
     dates: tuple[str, ...]
     kinds: tuple[str, ...]  # expected answer kinds, most specific first
@@ -61,5 +62,7 @@ def parse_query(text: str) -> Query:
     dates = tuple(date_terms(canon))
     terms = content + bigrams(syl) + abbreviation_terms(canon) + list(numbers) + list(dates)
     kinds = tuple(k for k, p in _KIND_PATTERNS if p.search(folded))
+    content_bi = [f"{a}_{b}" for a, b in zip(syl, syl[1:]) if a not in _STOP and b not in _STOP]
     return Query(text=text, canonical=canon, accented=diacritic_ratio(canon) >= 0.2, terms=tuple(terms),
-                 content_syllables=tuple(content), numbers=numbers, dates=dates, kinds=kinds)
+                 content_syllables=tuple(dict.fromkeys(content)), content_bigrams=tuple(dict.fromkeys(content_bi)),
+                 numbers=numbers, dates=dates, kinds=kinds)

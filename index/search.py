@@ -60,6 +60,14 @@ class Searcher:
         self.fields = load_fields(folder)
         self.embedder = embedder
         self.documents: dict[str, Document] = {d.doc_id: d for d in self.db.documents()}
+        self.tasks = self.db.tasks()
+        self.references = self.db.references()
+        self.refs_by_chunk: dict[int, list] = {}
+        for ref in self.references:
+            self.refs_by_chunk.setdefault(ref.chunk_id, []).append(ref)
+        self.tasks_by_chunk: dict[int, list] = {}
+        for task in self.tasks:
+            self.tasks_by_chunk.setdefault(task.chunk_id, []).append(task)
         ids = self.fields["terms"].ids
         self.ids = ids
         self.row_of = {int(cid): row for row, cid in enumerate(ids)}

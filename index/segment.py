@@ -54,8 +54,9 @@ _ABBREVIATIONS_CAPS = {
     "ĐA": "de an", "QC": "quy che", "VP": "van phong", "KT": "ky thay", "TM": "thay mat",
     "BTC": "ban to chuc", "UB": "uy ban", "CT-XH": "chinh tri xa hoi", "KT-XH": "kinh te xa hoi",
     "QP-AN": "quoc phong an ninh", "ĐU": "dang uy", "PCT": "pho chu tich",
+    "T/M": "thay mat", "K/T": "ky thay",
 }
-_CAPS_TOKEN = re.compile(r"(?<![\w])(?:[A-ZĐ]{1,3}[a-z]?(?:-[A-ZĐ]{1,3})?)(?![\w])")
+_CAPS_TOKEN = re.compile(r"(?<![\w])(?:[TK]/[MT]|[A-ZĐ]{1,3}[a-z]?(?:-[A-ZĐ]{1,3})?)(?![\w])")
 
 
 def syllables(text: str) -> list[str]:

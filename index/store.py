@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from index.records import Chunk, Document
+from index.records import Chunk, Deadline, Document, Reference, Task
 
 logger = logging.getLogger(__name__)
 
@@ -278,6 +278,22 @@ class Database:
             yield t
         for (t,) in self.conn.execute("SELECT title FROM documents WHERE title IS NOT NULL"):
             yield t
+
+    def tasks(self) -> list[Task]:
+        rows = self.conn.execute(
+            "SELECT doc_id, chunk_id, section, content, lead, partners, deadline_text, deadline_date, deadline_period "
+            "FROM tasks ORDER BY task_id")
+        return [Task(doc_id=r["doc_id"], section=tuple(json.loads(r["section"])), content=r["content"], lead=r["lead"],
+                     partners=tuple(json.loads(r["partners"])),
+                     deadline=Deadline(r["deadline_text"], r["deadline_date"], r["deadline_period"])
+                     if r["deadline_text"] else None, chunk_id=r["chunk_id"]) for r in rows]
+
+    def references(self) -> list[Reference]:
+        rows = self.conn.execute(
+            "SELECT doc_id, chunk_id, type, number, date, issuer, subject, text FROM refs ORDER BY ref_id")
+        return [Reference(doc_id=r["doc_id"], type=r["type"], number=r["number"], date=r["date"],
+                          issuer=r["issuer"], subject=r["subject"], text=r["text"], chunk_id=r["chunk_id"])
+                for r in rows]
 
     def keyword_rows(self) -> Iterator[tuple[int, str, str]]:
         yield from self.conn.execute("SELECT chunk_id, terms, words FROM chunks ORDER BY chunk_id")

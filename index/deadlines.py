@@ -1,0 +1,104 @@
+"""Deadlines as plans write them, normalised to a date or a period.
+
+"trước ngày 30/6/2024", "Quý II/2024", "Tháng 9/2024", "Năm 2022, 2023",
+"hằng năm", "định kỳ 6 tháng", "thường xuyên": the source wording is kept for
+the citation, and a date or period is added so tasks can be sorted by when
+they fall due.
+"""
+
+from __future__ import annotations
+
+import re
+
+from index.normalize import fold
+from index.records import Deadline
+
+_ROMAN_Q = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+_DATE = re.compile(r"(?:truoc |den |han |trong )?ngay\s+(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})")
+_DATE_WORDS = re.compile(r"ngay\s+(\d{1,2})\s+thang\s+(\d{1,2})\s+nam\s+(\d{4})")
+_QUARTER = re.compile(r"\bquy\s+(iv|iii|ii|i|[1-4])\b\s*(?:/|nam\s+)?\s*(\d{4})?")
+_MONTH = re.compile(r"\bthang\s+(\d{1,2})\s*(?:/|nam\s+)\s*(\d{4})")
+_YEARS = re.compile(r"\bnam\s+((?:\d{4})(?:\s*(?:,|va|-|–|den)\s*\d{4})*)")
+_YEAR = re.compile(r"\b(20\d{2}|19\d{2})\b")
+_PERIODIC = [
+    (re.compile(r"\b(hang|hang) nam\b|\bmoi nam\b|\bdinh ky (hang )?nam\b|\bhang nam\b"), "yearly"),
+    (re.compile(r"\bdinh ky 0?6 thang\b|\b0?6 thang (mot lan|\/lan)\b|\bsau thang mot lan\b"), "every-6-months"),
+    (re.compile(r"\bhang quy\b|\bdinh ky (hang )?quy\b"), "quarterly"),
+    (re.compile(r"\bhang thang\b|\bdinh ky (hang )?thang\b"), "monthly"),
+    (re.compile(r"\bthuong xuyen\b|\blien tuc\b"), "ongoing"),
+]
+
+# Words that introduce a deadline inside a sentence.
+DEADLINE_CUE = re.compile(
+    r"(?:(?:trước|đến|hạn|chậm nhất|trong|hoàn thành trong|hoàn thành trước)\s+ngày\s+\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{4}"
+    r"|(?:trong|vào|trước)\s+(?:quý|Quý)\s+(?:IV|III|II|I|[1-4])(?:\s*/\s*\d{4}|\s+năm\s+\d{4})?"
+    r"|(?:trong|vào|trước)\s+tháng\s+\d{1,2}\s*(?:/|năm)\s*\d{4}"
+    r"|(?:định kỳ|hằng|hàng)\s+(?:năm|quý|tháng|06 tháng|6 tháng)"
+    r"|thường xuyên)",
+    re.IGNORECASE,
+)
+
+
+def normalise(text: str) -> Deadline | None:
+    """A ``Deadline`` for a deadline phrase, or None when the text names no time.
+
+    When several times are named ("năm 2022 và Quý III/2024") the first one
+    written is the one the task falls due by first.
+    """
+    t = " ".join(text.split()).strip(" .;,")
+    if not t:
+        return None
+    f = fold(t)
+    found: list[tuple[int, Deadline]] = []
+    for m in list(_DATE.finditer(f)) + list(_DATE_WORDS.finditer(f)):
+        d, mo, y = (int(g) for g in m.groups())
+        if 1 <= d <= 31 and 1 <= mo <= 12:
+            found.append((m.start(), Deadline(text=t, date=f"{y:04d}-{mo:02d}-{d:02d}")))
+    for m in _QUARTER.finditer(f):
+        year = m.group(2) or _first_year(f)
+        q = _ROMAN_Q[m.group(1)]
+        found.append((m.start(), Deadline(text=t, period=f"{year}-Q{q}" if year else f"Q{q}")))
+    for m in _MONTH.finditer(f):
+        if 1 <= int(m.group(1)) <= 12:
+            found.append((m.start(), Deadline(text=t, period=f"{m.group(2)}-{int(m.group(1)):02d}")))
+    for m in _YEARS.finditer(f):
+        years = _YEAR.findall(m.group(1))
+        found.append((m.start(), Deadline(text=t, period="/".join(years) if len(years) > 1 else years[0])))
+    if found:
+        return min(found, key=lambda x: x[0])[1]
+    for pattern, period in _PERIODIC:
+        if pattern.search(f):
+            return Deadline(text=t, period=period)
+    if _YEAR.search(f):
+        return Deadline(text=t, period=_YEAR.search(f).group(1))
+    return None
+
+
+def _first_year(f: str) -> str | None:
+    m = _YEAR.search(f)
+    return m.group(1) if m else None
+
+
+def sort_key(deadline: Deadline | None) -> tuple[int, str]:
+    """Dated deadlines first (by date), then periods (by start), then recurring, then none."""
+    if deadline is None:
+        return (4, "")
+    if deadline.date:
+        return (0, deadline.date)
+    p = deadline.period or ""
+    if re.match(r"\d{4}-Q\d", p):
+        year, q = p.split("-Q")
+        return (1, f"{year}-{(int(q) - 1) * 3 + 1:02d}")
+    if re.match(r"\d{4}", p):
+        return (1, p[:7] if re.match(r"\d{4}-\d{2}", p) else p[:4] + "-01")
+    if p:
+        return (2, p)
+    return (3, "")
+
+
+def find_in(sentence: str) -> Deadline | None:
+    """The deadline a sentence states, e.g. "…, trước ngày 20/5/2021 đối với báo cáo 6 tháng"."""
+    m = DEADLINE_CUE.search(sentence)
+    if not m:
+        return None
+    return normalise(m.group(0))

@@ -1,0 +1,185 @@
+"""``make bench``: answer quality and speed, printed as tables.
+
+    python -m tests.bench [--skip-laws] [--skip-bot] [--rebuild-laws]
+
+Quality: hit@1/3/5 and MRR@10 of each ranking leg (dense, keyword, fused) on
+the shared question set and on our own extra set, as typed and with the
+diacritics removed, plus no-answer precision and recall. Speed: model load,
+build from scratch and incremental, query latency p50/p95, peak memory; the
+same on the 28-law corpus; reply latency through the fake Bot API server.
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+import argparse  # noqa: E402
+import json  # noqa: E402
+import logging  # noqa: E402
+import resource  # noqa: E402
+import shutil  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+from dataclasses import replace  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+from index.settings import ROOT, Settings  # noqa: E402
+from tests.bench.quality import load_questions, percentile, quality_table  # noqa: E402
+
+WORK = ROOT / "var" / "bench"
+SHARED = ROOT.parent / "shared"
+EVAL = ROOT / "tests" / "data" / "eval"
+
+
+def _rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _size_mb(folder: Path) -> float:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) / 2**20
+
+
+def _questions() -> Path:
+    shared = SHARED / "eval" / "questions.jsonl"
+    return shared if shared.exists() else EVAL / "questions.jsonl"
+
+
+def bench_corpus(embedder, rows: list[tuple[str, str]]) -> Settings:
+    from index.build import build_index
+    from index.engine import Engine
+
+    root = WORK / "corpus"
+    shutil.rmtree(root, ignore_errors=True)
+    shutil.copytree(ROOT / "corpus", root / "corpus")
+    settings = replace(Settings.from_env(), corpus_dir=root / "corpus", index_dir=root / "index")
+
+    t = time.perf_counter()
+    report = build_index(settings, embedder=embedder)
+    rows.append(("corpus: build from scratch (6 documents)", f"{time.perf_counter() - t:.1f} s, "
+                 f"{report.chunks} passages, {report.embedded} embedded"))
+    t = time.perf_counter()
+    report = build_index(settings, embedder=embedder)
+    rows.append(("corpus: incremental build, nothing changed", f"{time.perf_counter() - t:.2f} s, "
+                 f"{report.embedded} embedded"))
+    path = settings.corpus_dir / "sa-pa-2021-2025-kh-tang-cuong-dan-van.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("5 - 8 cơ quan", "6 - 9 cơ quan"), encoding="utf-8")
+    t = time.perf_counter()
+    report = build_index(settings, embedder=embedder)
+    rows.append(("corpus: incremental build, one file edited", f"{time.perf_counter() - t:.2f} s, "
+                 f"{report.embedded} embedded"))
+    rows.append(("corpus: index size on disk", f"{_size_mb(settings.index_dir):.1f} MB"))
+
+    engine = Engine(settings, embedder=embedder)
+    engine.warm_up()
+    latencies: list[float] = []
+    for path, title in ((_questions(), "Shared question set (../shared/eval/questions.jsonl)"),
+                        (EVAL / "extra_questions.jsonl", "Our extra set (paraphrases, 15 unanswerable questions)")):
+        table, lat = quality_table(engine, load_questions(path), title)
+        print(table, "\n", flush=True)
+        latencies += lat
+    rows.append(("corpus: query latency p50 / p95 (fused, model loaded)",
+                 f"{percentile(latencies, 50):.0f} / {percentile(latencies, 95):.0f} ms"))
+    rows.append(("peak memory after corpus phase (RSS)", f"{_rss_mb():.0f} MB"))
+    return settings
+
+
+def bench_laws(embedder, rows: list[tuple[str, str]], rebuild: bool) -> None:
+    from index.build import build_index
+    from index.engine import Engine
+
+    laws = Path(os.environ.get("BENCH_LAWS_DIR", SHARED / "bench" / "laws"))
+    if not laws.is_dir():
+        rows.append(("laws corpus", f"skipped: {laws} not found"))
+        return
+    settings = replace(Settings.from_env(), corpus_dir=laws, index_dir=WORK / "laws-index")
+    record = WORK / "laws-build.json"
+    if rebuild or not record.exists() or not (settings.index_dir / "CURRENT").exists():
+        shutil.rmtree(settings.index_dir, ignore_errors=True)
+        t = time.perf_counter()
+        report = build_index(settings, embedder=embedder, show_progress=sys.stderr.isatty())
+        seconds = time.perf_counter() - t
+        record.write_text(json.dumps({"seconds": seconds, "chunks": report.chunks, "documents": report.documents,
+                                      "embedded": report.embedded, "when": time.strftime("%Y-%m-%d %H:%M")}))
+    data = json.loads(record.read_text())
+    rows.append(("laws: build from scratch (28 laws)",
+                 f"{data['seconds'] / 60:.1f} min, {data['chunks']} passages "
+                 f"({data['embedded'] / data['seconds']:.1f} passages/s; measured {data['when']})"))
+    t = time.perf_counter()
+    build_index(settings, embedder=embedder)
+    rows.append(("laws: incremental build, nothing changed", f"{time.perf_counter() - t:.1f} s"))
+    rows.append(("laws: index size on disk", f"{_size_mb(settings.index_dir):.0f} MB"))
+
+    engine = Engine(settings, embedder=embedder)
+    engine.warm_up()
+    qfile = EVAL / "laws_questions.jsonl"
+    if qfile.exists():
+        table, latencies = quality_table(engine, load_questions(qfile), "Laws corpus (our question set)")
+        print(table, "\n", flush=True)
+    else:
+        latencies = []
+        for title in ["Quyền và nghĩa vụ của khách du lịch", "Thời hạn sử dụng đất", "Độ tuổi kết hôn"] * 10:
+            t = time.perf_counter()
+            engine.ask(title)
+            latencies.append((time.perf_counter() - t) * 1000)
+    rows.append(("laws: query latency p50 / p95 (fused)",
+                 f"{percentile(latencies, 50):.0f} / {percentile(latencies, 95):.0f} ms"))
+    rows.append(("peak memory after laws phase (RSS)", f"{_rss_mb():.0f} MB"))
+
+
+def bench_bot(settings: Settings, rows: list[tuple[str, str]]) -> None:
+    try:
+        from tests.bench.bot_latency import measure
+    except ImportError as exc:
+        rows.append(("bot reply latency", f"skipped ({exc})"))
+        return
+    result = measure(settings)
+    rows.append(("bot: reply latency p50 / p95 through the fake Bot API",
+                 f"{result['p50_ms']:.0f} / {result['p95_ms']:.0f} ms ({result.get('n', '?')} questions)"))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m tests.bench")
+    parser.add_argument("--skip-laws", action="store_true")
+    parser.add_argument("--skip-bot", action="store_true")
+    parser.add_argument("--rebuild-laws", action="store_true", help="rebuild the laws index from scratch")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
+    WORK.mkdir(parents=True, exist_ok=True)
+
+    from index.embed import load_embedder
+
+    rows: list[tuple[str, str]] = []
+    t = time.perf_counter()
+    embedder = load_embedder(Settings.from_env())
+    rows.append(("model load (e5-small, sentence-transformers, CPU)", f"{time.perf_counter() - t:.1f} s"))
+    t = time.perf_counter()
+    embedder.embed_query("khởi động")
+    vectors_t = time.perf_counter()
+    sample = ["Cơ quan chủ trì thực hiện: Phòng Nội vụ. " * 12] * 32
+    embedder.embed_passages(sample)
+    rows.append(("embedding speed, ~500-character passages", f"{32 / (time.perf_counter() - vectors_t):.1f} passages/s"))
+
+    settings = bench_corpus(embedder, rows)
+    if not args.skip_laws:
+        bench_laws(embedder, rows, args.rebuild_laws)
+    if not args.skip_bot:
+        bench_bot(settings, rows)
+    try:
+        from tests.bench.tasks import tasks_table
+
+        print(tasks_table(settings, embedder), "\n")
+    except ImportError:
+        pass
+
+    print("### Speed and size\n\n| measure | value |\n|---|---|")
+    for name, value in rows:
+        print(f"| {name} | {value} |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
