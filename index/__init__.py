@@ -18,10 +18,11 @@ from typing import Any
 _EXPORTS = {
     "Engine": "index.engine", "AnswerConfig": "index.engine", "SectionText": "index.engine",
     "has_index": "index.engine", "TaskHit": "index.engine", "AgencySummary": "index.engine",
-    "EngineError": "index.errors", "document_label": "index.pipeline",
+    "EngineError": "index.errors", "ReadError": "index.errors", "IndexMissing": "index.errors", "ROOT": "index.settings", "document_label": "index.pipeline",
     "Answer": "index.records", "BuildReport": "index.records", "Chunk": "index.records",
     "Document": "index.records", "FileReport": "index.records", "Hit": "index.records", "Span": "index.records",
     "Task": "index.records", "Settings": "index.settings", "load_dotenv_file": "index.settings",
+    "SUPPORTED_EXTENSIONS": "index.readers", "SavedFile": "index.corpus", "section_label": "index.structure",
 }
 
 __all__ = sorted(_EXPORTS)

@@ -17,6 +17,7 @@ from index.records import Span
 from index.segment import bigrams, syllables
 
 _SENTENCE_BREAK = re.compile(r"\n+|(?<=[.!?…;])\s+(?=[\"“(\-–+•]?\s*[A-ZĐÀ-Ỹ0-9])")
+_NUMBERING_ONLY = re.compile(r"\s*[-–+•]?\s*(?:[IVXL]+|\d{1,2}(?:\.\d{1,2})*|[a-zđ])[.)]")
 _ABBREV_END = re.compile(r"(?:\b(?:TM|KT|TL|TUQ|Q|TS|ThS|PGS|GS|Tp|TP|V/v|St|Ng)\.)$")
 
 _AGENCY = re.compile(
@@ -39,7 +40,9 @@ def split_sentences(text: str) -> list[Span]:
     spans: list[Span] = []
     start = 0
     for m in _SENTENCE_BREAK.finditer(text):
-        if _ABBREV_END.search(text[start:m.start()]):
+        before = text[start:m.start()]
+        # "TM. ỦY BAN", "3.3. Tổ chức …", "II. NỘI DUNG": a dot that is not a sentence end.
+        if "\n" not in m.group(0) and (_ABBREV_END.search(before) or _NUMBERING_ONLY.fullmatch(before)):
             continue
         _add(spans, text, start, m.start())
         start = m.end()

@@ -80,20 +80,32 @@ def _first_year(f: str) -> str | None:
 
 
 def sort_key(deadline: Deadline | None) -> tuple[int, str]:
-    """Dated deadlines first (by date), then periods (by start), then recurring, then none."""
+    """Chronological by the last day the deadline allows; recurring ones after, none last.
+
+    "Quý II/2024" falls due on 2024-06-30, "Tháng 9/2024" on 2024-09-30,
+    "Năm 2022, 2023" at the end of 2022.
+    """
     if deadline is None:
-        return (4, "")
+        return (3, "")
     if deadline.date:
         return (0, deadline.date)
     p = deadline.period or ""
-    if re.match(r"\d{4}-Q\d", p):
-        year, q = p.split("-Q")
-        return (1, f"{year}-{(int(q) - 1) * 3 + 1:02d}")
-    if re.match(r"\d{4}", p):
-        return (1, p[:7] if re.match(r"\d{4}-\d{2}", p) else p[:4] + "-01")
+    if m := re.match(r"(\d{4})-Q(\d)$", p):
+        month = int(m.group(2)) * 3
+        return (0, f"{m.group(1)}-{month:02d}-{_last_day(int(m.group(1)), month):02d}")
+    if m := re.match(r"(\d{4})-(\d{2})$", p):
+        return (0, f"{m.group(1)}-{m.group(2)}-{_last_day(int(m.group(1)), int(m.group(2))):02d}")
+    if m := re.match(r"(\d{4})", p):
+        return (0, f"{m.group(1)}-12-31")
     if p:
-        return (2, p)
-    return (3, "")
+        return (1, p)
+    return (2, "")
+
+
+def _last_day(year: int, month: int) -> int:
+    import calendar
+
+    return calendar.monthrange(year, month)[1]
 
 
 def find_in(sentence: str) -> Deadline | None:

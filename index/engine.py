@@ -44,6 +44,7 @@ class TaskHit:
     task: Task
     document: Document
     chunk: Chunk | None
+    role: str | None = None  # "lead" or "partner" of the agency asked about; None when none was named
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,8 @@ class SectionText:
     path: tuple[str, ...]
     text: str
     chunk_ids: tuple[int, ...]
+    passage_start: int = 0  # where the asked-about passage lies inside ``text``
+    passage_end: int = 0
 
 
 class Engine:
@@ -97,14 +100,14 @@ class Engine:
                     searcher.close()
                     raise ModelMismatch(
                         f"index built with {searcher.manifest.model!r}, configured model is {self.embedder.model_id!r}")
-                old, self._searcher = self._searcher, searcher
+                # The previous searcher is not closed here: a question running in
+                # another thread may still be reading from it. Its SQLite connection
+                # closes when the last reference goes; its files stay readable on
+                # Linux even after the next build deletes them.
+                self._searcher = searcher
                 self._restorer = Restorer.load(folder)
                 logger.info("loaded index version %s (%d documents, %d passages)", folder.name,
                             len(searcher.documents), len(searcher.ids))
-                # The old version's files may be deleted by the next build; readers
-                # in flight keep their own reference, so closing here is safe.
-                if old is not None:
-                    old.close()
             return self._searcher
 
     def warm_up(self) -> None:
@@ -167,7 +170,8 @@ class Engine:
         same = [c for c in searcher.db.chunks_of(chunk.doc_id) if c.section[: len(chunk.section)] == chunk.section]
         start, end = min(c.start for c in same), max(c.end for c in same)
         return SectionText(document=searcher.documents[chunk.doc_id], path=chunk.section,
-                           text=doc_text[start:end], chunk_ids=tuple(c.chunk_id for c in same))
+                           text=doc_text[start:end], chunk_ids=tuple(c.chunk_id for c in same),
+                           passage_start=chunk.start - start, passage_end=chunk.end - start)
 
     def tasks(self, agency: str | None = None) -> list[TaskHit]:
         """Assignments, sorted by deadline; with ``agency`` only those it leads or joins.
@@ -194,12 +198,18 @@ class Engine:
             doc = searcher.documents[task.doc_id]
             if place and fold(place) not in fold(" ".join(filter(None, [doc.locality, doc.issuer]))):
                 continue
-            if query and not any(matches(query, name) for name in _names(task)):
-                continue
-            found.append(task)
-        found.sort(key=lambda t: (sort_key(t.deadline), t.doc_id, t.chunk_id or 0))
-        chunks = searcher.chunks([t.chunk_id for t in found if t.chunk_id is not None])
-        return [TaskHit(t, searcher.documents[t.doc_id], chunks.get(t.chunk_id)) for t in found]
+            role = None
+            if query:
+                if any(matches(query, name) for name in _lead_names(task)):
+                    role = "lead"
+                elif any(matches(query, name) for name in task.partners):
+                    role = "partner"
+                else:
+                    continue
+            found.append((task, role))
+        found.sort(key=lambda tr: (tr[1] == "partner", sort_key(tr[0].deadline), tr[0].doc_id, tr[0].chunk_id or 0))
+        chunks = searcher.chunks([t.chunk_id for t, _ in found if t.chunk_id is not None])
+        return [TaskHit(t, searcher.documents[t.doc_id], chunks.get(t.chunk_id), role) for t, role in found]
 
     def agencies(self) -> list[AgencySummary]:
         """Agencies that lead tasks, per locality, most tasks first."""
@@ -257,10 +267,10 @@ class Engine:
         return saved, self.build()
 
 
-def _names(task: Task) -> list[str]:
+def _lead_names(task: Task) -> list[str]:
     from index.agencies import split_agencies
 
-    return [*split_agencies(task.lead or ""), *(task.lead or "",), *task.partners]
+    return [*split_agencies(task.lead or ""), task.lead or ""]
 
 
 def has_index(settings: Settings) -> bool:

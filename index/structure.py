@@ -177,3 +177,24 @@ def build_sections(blocks: list[Block]) -> list[Section]:
         current.append(block)
     flush()
     return sections
+
+
+def section_label(path: tuple[str, ...]) -> str | None:
+    """The numbering chain of a section path, as officials cite it.
+
+    "III. …" > "3. …" > "3.3. …" gives ``III.3.3`` (a dotted number already
+    carries its parents); in a law the article is what is cited: ``Điều 5``.
+    """
+    labels: list[str] = []
+    for title in path:
+        m = marker_of(title)
+        if m is None:
+            continue
+        if m.kind == "article":
+            return f"Điều {m.label}"
+        if m.kind in ("part", "chapter", "subsection"):
+            continue
+        while labels and m.label.startswith(labels[-1] + "."):
+            labels.pop()
+        labels.append(m.label)
+    return ".".join(labels) or None

@@ -92,15 +92,23 @@ def _table_tasks(document: Document, section: Section, located: list[_Located]) 
         return []
     tasks: list[Task] = []
     columns: dict[str, int] | None = None
+    above: dict[str, str] = {}  # a vertically merged cell is printed once; rows below inherit it
     for loc in rows:
         cells = [c.strip() for c in loc.block.text.split(" | ")]
         header = _header_columns(cells)
         if header is not None:
-            columns = header
+            columns, above = header, {}
             continue
         if columns is None or len(cells) < 2:
             continue
-        get = lambda key: cells[columns[key]] if key in columns and columns[key] < len(cells) else ""  # noqa: E731
+
+        def get(key: str) -> str:
+            value = cells[columns[key]] if key in columns and columns[key] < len(cells) else ""
+            if value or key == "content":
+                above[key] = value
+                return value
+            return above.get(key, "")
+
         content = get("content") or max(cells, key=len)
         lead = get("lead")
         if not lead or not content:
