@@ -29,7 +29,15 @@ _DATE = re.compile(
     r"\b(ngay \d{1,2}[/.-]\d{1,2}|\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|thang \d{1,2}|nam \d{4}|\d{4}|quy (i|ii|iii|iv|[1-4])\b|"
     r"dinh ky|hang nam|hang quy|hang thang|truoc ngay|thuong xuyen|6 thang|06 thang|cuoi nam|dau nam|thoi gian thuc hien)"
 )
-_QUANTITY = re.compile(r"\d+\s*%|\b\d+([.,]\d+)?\b|\b(mot|hai|ba|bon|nam|sau|bay|tam|chin|muoi) (lan|nam|thang)\b")
+# A count or a share, not a section number, a date or a document number:
+# "90%", "16 xã, phường", "5 - 8 cơ quan", "03 lớp", "hai lần".
+_QUANTITY = re.compile(
+    r"\d+(?:[.,]\d+)?\s*(?:%|phan tram)|"
+    r"(?<![\d/.-])\d+(?:\s*-\s*\d+)?\s+(?:nguoi|co quan|don vi|xa|phuong|lop|lan|ho|ty|trieu|nghin|ha|km|dong|"
+    r"hoc vien|dai bieu|mo hinh|to|cuoc|van ban|tai lieu|thon|ban|doan vien|hoi vien|dang vien|ngay|thang|nam|"
+    r"huyen|tinh|truong|chi bo|dang bo|hoi nghi|dot)\b|"
+    r"\b(?:mot|hai|ba|bon|nam|sau|bay|tam|chin|muoi) (?:lan|nam|thang)\b"
+)
 _DOC_NUMBER = re.compile(r"\b\d{1,5}\s*[-/]\s*\d{0,4}/?[A-ZĐ]{1,}[\w\-/]*")
 _PERSON = re.compile(r"^[A-ZĐÀ-Ỹ][\wÀ-ỹ]+(?:\s+[\wÀ-ỹ]+){1,4}$")
 _RECIPIENT = re.compile(r"\b(kinh gui|noi nhan)\b")
@@ -71,7 +79,8 @@ def kind_score(sentence: str, kinds: tuple[str, ...]) -> float:
         elif kind == "date":
             s = 1.0 if _DATE.search(f) else 0.0
         elif kind == "quantity":
-            s = 1.0 if _QUANTITY.search(f) else 0.0
+            marker = re.match(r"\s*[-–+•]?\s*(?:\(?\d{1,2}(?:\.\d{1,2})*[.)]|[ivxl]+\.)\s*", f)
+            s = 1.0 if _QUANTITY.search(f[marker.end():] if marker else f) else 0.0
         elif kind == "document":
             s = 1.0 if _DOC_NUMBER.search(sentence) else 0.0
         elif kind == "signer":

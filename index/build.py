@@ -38,7 +38,7 @@ logger = logging.getLogger(__name__)
 
 # Bump when reading, structuring or term extraction changes, so that an
 # incremental build re-reads every file instead of mixing old and new passages.
-PIPELINE_VERSION = 3
+PIPELINE_VERSION = 4
 LOCK_NAME = "build.lock"
 EMBED_BATCH = 16
 

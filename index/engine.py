@@ -34,7 +34,12 @@ class AnswerConfig:
     """How candidates become an answer; calibrated with ``make bench``."""
 
     rerank: RerankConfig = RerankConfig()
-    min_coverage: float = 0.19  # below this share of the question's IDF mass: no answer
+    # support = share of the question's IDF mass in the best passages
+    #           + w_cosine · (cosine of the nearest passage − cosine_centre);
+    # below min_support: no answer. Fitted on both corpora (make bench).
+    min_support: float = 0.19
+    w_cosine: float = 4.0
+    cosine_centre: float = 0.88
 
 
 @dataclass(frozen=True)
@@ -123,7 +128,8 @@ class Engine:
         if not query.content_syllables and not query.numbers:
             return Answer(question=question, hits=(), answer_spans=(), no_answer=True)
         dense_text = query.canonical if query.accented else self._restorer.restore(query.canonical)
-        candidates = searcher.retrieve(query, self.ranking, dense_text=dense_text)
+        query_vector = self.embedder.embed_query(dense_text)
+        candidates = searcher.retrieve(query, self.ranking, query_vector=query_vector)
         if not candidates:
             return Answer(question=question, hits=(), answer_spans=(), no_answer=True)
         idf = searcher.fields["terms"].idf
@@ -142,8 +148,9 @@ class Engine:
             top_doc = hits[0].chunk.doc_id
             same = searcher.chunks([c.chunk_id for c in candidates[:10]])
             evidence += [cid for cid, ch in same.items() if ch.doc_id == top_doc]
-        no_answer = (answerability(searcher, query, evidence) < self.answering.min_coverage
-                     or missing_place(searcher, query, evidence) is not None)
+        support = answerability(searcher, query, evidence) + self.answering.w_cosine * (
+            searcher.best_cosine(query_vector) - self.answering.cosine_centre)
+        no_answer = support < self.answering.min_support or missing_place(searcher, query, evidence) is not None
         return Answer(question=question, hits=tuple(hits), answer_spans=tuple(spans), no_answer=no_answer)
 
     # ----------------------------------------------------------------- browsing

@@ -1,13 +1,15 @@
 """Deciding that the corpus does not answer a question.
 
-A wrong citation is worse than "không tìm thấy". e5 cosines do not separate
-answerable from unanswerable questions (every Vietnamese text scores 0.8–0.9),
-but how much of the question's vocabulary the best passages contain does,
-once Vietnamese words are counted as syllable pairs: "kết hôn" shares the
-syllables of "kết quả" and "hơn", not the word. So the signal is the BM25
-score of the best passage over the question's informative syllables and
+A wrong citation is worse than "không tìm thấy". e5 cosines alone do not
+separate answerable from unanswerable questions (every Vietnamese text scores
+0.8–0.9). How much of the question's vocabulary the best passages contain
+does, once Vietnamese words are counted as syllable pairs: "kết hôn" shares
+the syllables of "kết quả" and "hơn", not the word. So the main signal is the
+BM25 score of the best passages over the question's informative syllables and
 syllable pairs, divided by their summed IDF (``fusion.coverage``); pairs the
-corpus never uses count in full against it.
+corpus never uses count in full against it. The engine adds the cosine of the
+nearest passage, centred and weighted, which rescues paraphrased questions
+(laws asked in citizens' words) without letting in lookalike ones.
 """
 
 from __future__ import annotations

@@ -36,8 +36,8 @@ class RankingConfig:
 
     mode: str = "hybrid"  # "hybrid" | "keyword" | "dense"
     w_terms: float = 1.0
-    w_words: float = 0.3
-    w_dense: float = 0.3
+    w_words: float = 0.15
+    w_dense: float = 0.5
     dense_k: int = 100
     candidates: int = 40
 
@@ -88,22 +88,30 @@ class Searcher:
             parts["words"] = self.fields["words"].scores(words)
         return parts
 
-    def dense_scores(self, query_text: str, k: int) -> np.ndarray:
+    def dense_scores(self, query_vector: np.ndarray, k: int) -> np.ndarray:
         """Cosine similarity for the ``k`` nearest passages (others 0), aligned to rows."""
         out = np.zeros(len(self.ids), dtype=np.float32)
         if not len(self.ids):
             return out
-        q = self.embedder.embed_query(query_text)
-        ids, sims = self.vectors.search(q, k)
+        ids, sims = self.vectors.search(query_vector, k)
         for cid, sim in zip(ids, sims):
             row = self.row_of.get(int(cid))
             if row is not None:
                 out[row] = sim
         return out
 
-    def retrieve(self, query: Query, config: RankingConfig = RankingConfig(), dense_text: str | None = None
-                 ) -> list[Candidate]:
-        """Candidates best first, with each leg's contribution kept for reranking."""
+    def best_cosine(self, query_vector: np.ndarray) -> float:
+        """Cosine of the passage nearest to the question, whatever the ranking mode."""
+        _, sims = self.vectors.search(query_vector, 1)
+        return float(sims[0]) if len(sims) else 0.0
+
+    def retrieve(self, query: Query, config: RankingConfig = RankingConfig(),
+                 query_vector: np.ndarray | None = None) -> list[Candidate]:
+        """Candidates best first, with each leg's contribution kept for reranking.
+
+        ``query_vector`` is the question's embedding (of its diacritics-restored
+        form when it was typed without marks); the dense leg needs it.
+        """
         if not len(self.ids):
             return []
         parts: dict[str, np.ndarray] = {}
@@ -111,7 +119,9 @@ class Searcher:
             for name, scores in self.keyword_scores(query).items():
                 parts[name] = max_normalise(scores)
         if config.mode in ("hybrid", "dense"):
-            dense = self.dense_scores(dense_text or query.canonical, config.dense_k)
+            if query_vector is None:
+                query_vector = self.embedder.embed_query(query.canonical)
+            dense = self.dense_scores(query_vector, config.dense_k)
             parts["dense"] = _dense_normalise(dense)
         weights = {"terms": config.w_terms, "words": config.w_words, "dense": config.w_dense}
         if config.mode == "dense":
