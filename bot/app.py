@@ -6,7 +6,7 @@ import asyncio
 import logging
 
 from telegram import BotCommand, LinkPreviewOptions, Update
-from telegram.ext import Application, Defaults
+from telegram.ext import AIORateLimiter, Application, Defaults
 
 from bot import handlers, texts
 from bot.settings import BotSettings
@@ -31,6 +31,9 @@ def build_application(settings: BotSettings, engine: Engine | None = None) -> Ap
         .concurrent_updates(True)
         # Passages quote laws and portals; a preview card of some URL in the text is noise.
         .defaults(Defaults(link_preview_options=LinkPreviewOptions(is_disabled=True)))
+        # Telegram limits messages per chat and per second; PTB's limiter waits
+        # (and retries a flood-wait once) instead of failing a long reply halfway.
+        .rate_limiter(AIORateLimiter(max_retries=1))
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
     )
@@ -62,4 +65,7 @@ async def _post_shutdown(app: Application) -> None:
 def run(settings: BotSettings) -> None:
     """Poll until SIGINT/SIGTERM. Updates sent while the bot was down are answered, not dropped."""
     app = build_application(settings)
-    app.run_polling(allowed_updates=[Update.MESSAGE, Update.CALLBACK_QUERY], drop_pending_updates=False)
+    # bootstrap_retries=-1: if Telegram (or the network) is down when the bot starts,
+    # keep retrying instead of exiting, so a reboot of the office server heals itself.
+    app.run_polling(allowed_updates=[Update.MESSAGE, Update.CALLBACK_QUERY], drop_pending_updates=False,
+                    bootstrap_retries=-1)

@@ -247,9 +247,13 @@ async def _tasks_page(update: Update, context: ContextTypes.DEFAULT_TYPE, action
         agency = stored[len(TASKS_PREFIX):]
     text, query_id, pages = await asyncio.to_thread(_tasks_view, svc, agency, action.page)
     page = min(max(action.page, 0), pages - 1)
+    await _edit_page(update, text, keyboards.tasks_keyboard(query_id, page, pages))
+
+
+async def _edit_page(update: Update, text: str, markup: InlineKeyboardMarkup | None) -> None:
+    """Turn a paged list in place."""
     try:
-        await update.callback_query.edit_message_text(text, parse_mode=ParseMode.HTML,
-                                                      reply_markup=keyboards.tasks_keyboard(query_id, page, pages))
+        await update.callback_query.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
     except BadRequest as exc:
         # A double tap asks for the page already shown; Telegram refuses an edit that changes nothing.
         if "not modified" not in str(exc).lower():
@@ -401,17 +405,10 @@ async def _source_file(update: Update, context: ContextTypes.DEFAULT_TYPE, actio
 
 
 async def _docs_page(update: Update, context: ContextTypes.DEFAULT_TYPE, page: int) -> None:
-    query = update.callback_query
     documents = await asyncio.to_thread(services(context).engine.documents)
     text, pages = render.docs_page(documents, page)
     page = min(max(page, 0), pages - 1)
-    try:
-        await query.edit_message_text(text, parse_mode=ParseMode.HTML,
-                                      reply_markup=keyboards.docs_keyboard(page, pages))
-    except BadRequest as exc:
-        # A double tap asks for the page already shown; Telegram refuses an edit that changes nothing.
-        if "not modified" not in str(exc).lower():
-            raise
+    await _edit_page(update, text, keyboards.docs_keyboard(page, pages))
 
 
 # --------------------------------------------------------------------------- uploads

@@ -9,6 +9,7 @@ A name ends where the duty begins, at a verb such as "theo dõi" or "tổ chức
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from index.normalize import fold
 
@@ -107,6 +108,7 @@ def split_agencies(text: str) -> list[str]:
     return [a.strip(" .") for a in out if a.strip(" .")]
 
 
+@lru_cache(maxsize=100_000)
 def agency_key(name: str) -> str:
     """Comparable form of an agency name: folded, abbreviations expanded, fillers and asides dropped."""
     words = re.findall(r"[a-z0-9&-]+", fold(re.sub(r"\([^)]*\)", " ", name)))

@@ -159,7 +159,7 @@ def _build_version(settings: Settings, embedder, prev: Path | None, staging: Pat
             db.put_file(FileRow(f, cf.sha256, cf.size, "failed", exc.user_message))
             reports[f] = FileReport(f, "failed", exc.user_message)
             continue
-        except Exception as exc:  # a bug on one odd file must not stop the whole corpus
+        except Exception:  # a bug on one odd file must not stop the whole corpus
             logger.exception("unexpected error reading %s", f)
             message = "Lỗi không mong đợi khi đọc tệp; quản trị viên xem nhật ký để biết chi tiết."
             db.put_file(FileRow(f, cf.sha256, cf.size, "failed", message))

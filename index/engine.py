@@ -17,8 +17,8 @@ from pathlib import Path
 from index.corpus import SavedFile, add_file
 from index.errors import IndexMissing, ModelMismatch
 from index.noanswer import answerability, missing_place
-from index.query import parse_query
 from index.normalize import fold
+from index.query import parse_query
 from index.records import Answer, BuildReport, Chunk, Document, Hit, Task
 from index.rerank import RerankConfig, rerank
 from index.restore import Restorer
@@ -148,10 +148,15 @@ class Engine:
             top_doc = hits[0].chunk.doc_id
             same = searcher.chunks([c.chunk_id for c in candidates[:10]])
             evidence += [cid for cid, ch in same.items() if ch.doc_id == top_doc]
-        support = answerability(searcher, query, evidence) + self.answering.w_cosine * (
-            searcher.best_cosine(query_vector) - self.answering.cosine_centre)
+        support = answerability(searcher, query, evidence)
+        if self._cosine_calibrated():
+            support += self.answering.w_cosine * (searcher.best_cosine(query_vector) - self.answering.cosine_centre)
         no_answer = support < self.answering.min_support or missing_place(searcher, query, evidence) is not None
         return Answer(question=question, hits=tuple(hits), answer_spans=tuple(spans), no_answer=no_answer)
+
+    def _cosine_calibrated(self) -> bool:
+        """The cosine term was fitted for e5-small; another model's cosines live on another scale."""
+        return str(self.embedder.model_id).startswith("intfloat/multilingual-e5-small")
 
     # ----------------------------------------------------------------- browsing
     def documents(self) -> list[Document]:

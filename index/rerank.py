@@ -38,11 +38,13 @@ class RerankConfig:
     references_injected: int = 3
 
 
-def metadata_match(query: Query, doc: Document) -> float:
+def metadata_match(query: Query, doc: Document, doc_numbers: set[str] | None = None) -> float:
     """How clearly the question names this document: number, place, year (0–1)."""
     score = 0.0
     folded = " " + fold(query.canonical) + " "
-    if doc.number and set(query.numbers) & set(number_terms(f"{doc.type or ''} số {doc.number}")):
+    if doc_numbers is None:
+        doc_numbers = set(number_terms(f"{doc.type or ''} số {doc.number}")) if doc.number else set()
+    if set(query.numbers) & doc_numbers:
         score += 1.0
     for place in {doc.locality, doc.place} - {None}:
         if f" {fold(place)} " in folded:
@@ -71,14 +73,12 @@ class Reranked:
     part: str | None  # the document part asked for (signature block, header), if any
 
 
-def _best_references(searcher: Searcher, query: Query) -> dict[int, tuple[float, Reference]]:
-    """Best citation score per passage for a "which document" question."""
+def _best_references(searcher: Searcher, query: Query, chunk_ids: set[int]) -> dict[int, tuple[float, Reference]]:
+    """Best citation score per candidate passage for a "which document" question."""
     q_syl = set(query.content_syllables) - {"chi", "thi", "quyet", "dinh", "nghi", "van", "ban", "so", "nao"}
     folded = fold(query.canonical)
     best: dict[int, tuple[float, Reference]] = {}
-    for ref in searcher.references:
-        if ref.chunk_id is None:
-            continue
+    for ref in (r for cid in chunk_ids for r in searcher.refs_by_chunk.get(cid, ())):
         score = reference_score(ref, q_syl, folded)
         # Between two equally fitting directives, the newer one is the one in force.
         if ref.date:
@@ -126,13 +126,20 @@ def rerank(searcher: Searcher, query: Query, candidates: list[Candidate], idf,
     if not depth:
         return Reranked([], None)
     chunks = searcher.chunks([c.chunk_id for c in depth])
-    meta = {doc_id: metadata_match(query, doc) for doc_id, doc in searcher.documents.items()}
+    named_docs = {d for t in query.numbers for d in searcher.docs_by_number.get(t, ())}
+    cache: dict[str, float] = {}
+
+    def meta(doc_id: str) -> float:
+        if doc_id not in cache:
+            cache[doc_id] = metadata_match(query, searcher.documents[doc_id], searcher.doc_numbers.get(doc_id))
+        return cache[doc_id]
+
     doc_best: dict[str, float] = {}
     for c in depth:
         doc_id = chunks[c.chunk_id].doc_id
-        doc_best[doc_id] = max(doc_best.get(doc_id, 0.0), c.score + config.w_meta * meta[doc_id])
+        doc_best[doc_id] = max(doc_best.get(doc_id, 0.0), c.score + config.w_meta * meta(doc_id))
 
-    named = any(v >= 1.0 for v in meta.values())
+    named = bool(named_docs)
     part = wanted_part(query, named)
     if part is not None:
         top_docs = sorted(doc_best, key=lambda d: -doc_best[d])[: config.docs_for_parts]
@@ -140,27 +147,27 @@ def rerank(searcher: Searcher, query: Query, candidates: list[Candidate], idf,
         for doc_id in top_docs:
             for chunk in searcher.db.chunks_of(doc_id):
                 if chunk.section[:1] == (part,) and chunk.chunk_id not in present:
-                    depth.append(Candidate(chunk.chunk_id, doc_best[doc_id] - config.w_meta * meta[doc_id]))
+                    depth.append(Candidate(chunk.chunk_id, doc_best[doc_id] - config.w_meta * meta(doc_id)))
                     chunks[chunk.chunk_id] = chunk
                     present.add(chunk.chunk_id)
 
     ref_scores: dict[int, tuple[float, Reference]] = {}
     if "document" in query.kinds:
-        ref_scores = _best_references(searcher, query)
+        ref_scores = _best_references(searcher, query, {c.chunk_id for c in candidates})
         present = {c.chunk_id for c in depth}
         for cid, _ in sorted(ref_scores.items(), key=lambda kv: -kv[1][0])[: config.references_injected]:
             if cid not in present:
                 chunk = searcher.chunks([cid])[cid]
                 chunks[cid] = chunk
                 base = doc_best.get(chunk.doc_id, min(c.score for c in depth))
-                depth.append(Candidate(cid, base - config.w_meta * meta[chunk.doc_id]))
+                depth.append(Candidate(cid, base - config.w_meta * meta(chunk.doc_id)))
 
     scored = []
     for cand in depth:
         chunk = chunks[cand.chunk_id]
         spans = answer_spans(query, chunk.text, idf)
         cue = max((kind_score(chunk.text[s.start:s.end], query.kinds) for s in spans), default=0.0)
-        bonus = config.w_kind * cue + config.w_meta * meta[chunk.doc_id]
+        bonus = config.w_kind * cue + config.w_meta * meta(chunk.doc_id)
         if part is not None and chunk.section[:1] == (part,):
             bonus += config.w_part
         if cand.chunk_id in ref_scores:

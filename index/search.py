@@ -24,6 +24,7 @@ from index.fusion import max_normalise, top_k, weighted_sum
 from index.keyword import load_fields
 from index.query import Query
 from index.records import Chunk, Document
+from index.segment import number_terms
 from index.store import DB_NAME, Database, Manifest
 from index.vectors import VectorIndex
 
@@ -60,6 +61,15 @@ class Searcher:
         self.fields = load_fields(folder)
         self.embedder = embedder
         self.documents: dict[str, Document] = {d.doc_id: d for d in self.db.documents()}
+        # Document numbers as terms ("kh40", "40_kh_bdvtu-bcsdubnd"), to tell at once which
+        # document a question names without scanning every document per question.
+        self.doc_numbers: dict[str, set[str]] = {}
+        self.docs_by_number: dict[str, set[str]] = {}
+        for doc in self.documents.values():
+            terms = set(number_terms(f"{doc.type or ''} số {doc.number}")) if doc.number else set()
+            self.doc_numbers[doc.doc_id] = terms
+            for t in terms:
+                self.docs_by_number.setdefault(t, set()).add(doc.doc_id)
         self.tasks = self.db.tasks()
         self.references = self.db.references()
         self.refs_by_chunk: dict[int, list] = {}
@@ -82,10 +92,7 @@ class Searcher:
     def keyword_scores(self, query: Query) -> dict[str, np.ndarray]:
         parts = {"terms": self.fields["terms"].scores(list(query.terms))}
         if query.accented and "words" in self.fields:
-            from index.segment import Segmenter
-
-            words = [w for w in _segmenter().word_terms(query.canonical)]
-            parts["words"] = self.fields["words"].scores(words)
+            parts["words"] = self.fields["words"].scores(_segmenter().word_terms(query.canonical))
         return parts
 
     def dense_scores(self, query_vector: np.ndarray, k: int) -> np.ndarray:
