@@ -24,7 +24,6 @@ from index.chunk import ChunkingParams
 from index.errors import BuildInProgress, ReadError
 from index.keyword import KeywordField, save_fields
 from index.pipeline import ParsedDocument, context_text, parse_file
-from index.readers import SUPPORTED_EXTENSIONS
 from index.records import BuildReport, FileReport
 from index.restore import Restorer
 from index.segment import Segmenter, keyword_terms
@@ -315,7 +314,3 @@ def _with_documents(version: Path, files: list[FileReport]) -> list[FileReport]:
     return [f if f.status != "unchanged" else
             FileReport(f.file, f.status, failed[f.file].error if f.file in failed else None,
                        tuple(by_file.get(f.file, ()))) for f in files]
-
-
-def supported(path: Path) -> bool:
-    return path.suffix.lower() in SUPPORTED_EXTENSIONS

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import re
 
+from index.dates import IN_WORDS, NUMERIC, iso_date
 from index.normalize import fold
 from index.records import Deadline
 
 _ROMAN_Q = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
-_DATE = re.compile(r"(?:truoc |den |han |trong )?ngay\s+(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})")
-_DATE_WORDS = re.compile(r"ngay\s+(\d{1,2})\s+thang\s+(\d{1,2})\s+nam\s+(\d{4})")
+_DATE = re.compile(r"(?:truoc |den |han |trong )?ngay\s+" + NUMERIC)
 _QUARTER = re.compile(r"\bquy\s+(iv|iii|ii|i|[1-4])\b\s*(?:/|nam\s+)?\s*(\d{4})?")
 _MONTH = re.compile(r"\bthang\s+(\d{1,2})\s*(?:/|nam\s+)\s*(\d{4})")
 _YEARS = re.compile(r"\bnam\s+((?:\d{4})(?:\s*(?:,|va|-|–|den)\s*\d{4})*)")
@@ -50,10 +50,10 @@ def normalise(text: str) -> Deadline | None:
         return None
     f = fold(t)
     found: list[tuple[int, Deadline]] = []
-    for m in list(_DATE.finditer(f)) + list(_DATE_WORDS.finditer(f)):
-        d, mo, y = (int(g) for g in m.groups())
-        if 1 <= d <= 31 and 1 <= mo <= 12:
-            found.append((m.start(), Deadline(text=t, date=f"{y:04d}-{mo:02d}-{d:02d}")))
+    for m in list(_DATE.finditer(f)) + list(IN_WORDS.finditer(f)):
+        day = iso_date(*m.groups())
+        if day:
+            found.append((m.start(), Deadline(text=t, date=day)))
     for m in _QUARTER.finditer(f):
         year = m.group(2) or _first_year(f)
         q = _ROMAN_Q[m.group(1)]

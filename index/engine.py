@@ -128,14 +128,14 @@ class Engine:
         if not query.content_syllables and not query.numbers:
             return Answer(question=question, hits=(), answer_spans=(), no_answer=True)
         dense_text = query.canonical if query.accented else self._restorer.restore(query.canonical)
-        query_vector = self.embedder.embed_query(dense_text)
-        candidates = searcher.retrieve(query, self.ranking, query_vector=query_vector)
+        nearest = searcher.nearest(self.embedder.embed_query(dense_text), self.ranking.dense_k)
+        candidates = searcher.retrieve(query, self.ranking, nearest=nearest)
         if not candidates:
             return Answer(question=question, hits=(), answer_spans=(), no_answer=True)
         idf = searcher.fields["terms"].idf
         result = rerank(searcher, query, candidates, idf, self.answering.rerank)
         ranked = result.ranked[:k]
-        chunks = searcher.chunks([c.chunk_id for c, _ in ranked])
+        chunks = result.chunks
         hits, spans = [], []
         for cand, sp in ranked:
             chunk = chunks[cand.chunk_id]
@@ -150,7 +150,8 @@ class Engine:
             evidence += [cid for cid, ch in same.items() if ch.doc_id == top_doc]
         support = answerability(searcher, query, evidence)
         if self._cosine_calibrated():
-            support += self.answering.w_cosine * (searcher.best_cosine(query_vector) - self.answering.cosine_centre)
+            best_cosine = float(nearest[1][0]) if len(nearest[1]) else 0.0
+            support += self.answering.w_cosine * (best_cosine - self.answering.cosine_centre)
         no_answer = support < self.answering.min_support or missing_place(searcher, query, evidence) is not None
         return Answer(question=question, hits=tuple(hits), answer_spans=tuple(spans), no_answer=no_answer)
 

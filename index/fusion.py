@@ -2,19 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 
 import numpy as np
-
-
-def rrf(rankings: Sequence[Sequence[int]], k: int = 60, weights: Sequence[float] | None = None) -> dict[int, float]:
-    """Reciprocal rank fusion: ``score(d) = Σ_i w_i / (k + rank_i(d))``, ranks from 1."""
-    weights = weights or [1.0] * len(rankings)
-    out: dict[int, float] = {}
-    for w, ranking in zip(weights, rankings):
-        for rank, doc in enumerate(ranking, start=1):
-            out[doc] = out.get(doc, 0.0) + w / (k + rank)
-    return out
 
 
 def max_normalise(scores: np.ndarray) -> np.ndarray:

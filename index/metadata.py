@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from index.dates import AFTER_NGAY, IN_WORDS, iso_date
 from index.normalize import canonical, fold
 from index.places import province, provinces_in
 from index.records import Block, Document
@@ -34,8 +35,6 @@ TYPE_CODES = {
 _NUMBER = re.compile(
     r"\bSố\s*[:.]?\s*(\d{1,5}(?:[/\-–][\w\-–/.&]*\w|\s*[-–]\s*[A-ZĐ][\w\-–/.&]*\w|\s+[A-ZĐ]{2,}[\w\-–/.&]*\w)?)",
 )
-_DATE_WORDS = re.compile(r"ngay\s+(\d{1,2})\s+thang\s+(\d{1,2})\s+nam\s+(\d{4})")
-_DATE_NUMERIC = re.compile(r"ngay\s+(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})")
 _PLACE_DATE = re.compile(r"^\s*([^\d,;:]{2,40}?)\s*,\s*ngay\s+\d")
 _MOTTOS = ("cong hoa xa hoi chu nghia viet nam", "dang cong san viet nam", "doc lap - tu do - hanh phuc",
            "doc lap tu do hanh phuc")
@@ -146,7 +145,7 @@ def _title_after(lines: list[_Line]) -> str | None:
     parts: list[str] = []
     for line in lines[:3]:
         f = line.folded
-        if _NUMBER.search(line.text) or _DATE_WORDS.search(f) or f.startswith(("kinh gui", "can cu")):
+        if _NUMBER.search(line.text) or IN_WORDS.search(f) or f.startswith(("kinh gui", "can cu")):
             break
         if set(line.text) <= set("-_=*. "):
             break
@@ -159,7 +158,7 @@ def _title_after(lines: list[_Line]) -> str | None:
 
 def _date_and_place(header: list[_Line]) -> tuple[str | None, str | None]:
     for line in header:
-        m = _DATE_WORDS.search(line.folded) or _DATE_NUMERIC.search(line.folded)
+        m = IN_WORDS.search(line.folded) or AFTER_NGAY.search(line.folded)
         if not m:
             continue
         # Only a place-and-date line (or a bare date line) dates the document;
@@ -176,10 +175,8 @@ def _date_and_place(header: list[_Line]) -> tuple[str | None, str | None]:
 
 
 def _iso(day: str, month: str, year: str) -> str | None:
-    d, m, y = int(day), int(month), int(year)
-    if 1 <= d <= 31 and 1 <= m <= 12 and 1900 <= y <= 2100:
-        return f"{y:04d}-{m:02d}-{d:02d}"
-    return None
+    """A document's own date: a real day within the years documents are dated."""
+    return iso_date(day, month, year) if 1900 <= int(year) <= 2100 else None
 
 
 def _org_lines(header: list[_Line]) -> list[_Line]:
@@ -191,7 +188,7 @@ def _org_lines(header: list[_Line]) -> list[_Line]:
     out = []
     for line in header:
         f = line.folded
-        if _NUMBER.search(line.text) or _DATE_WORDS.search(f) or _DATE_NUMERIC.search(f):
+        if _NUMBER.search(line.text) or IN_WORDS.search(f) or AFTER_NGAY.search(f):
             break
         if any(f.startswith(m) for m in _MOTTOS):
             continue

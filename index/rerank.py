@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from index.answer import answer_spans, kind_score, split_sentences
 from index.normalize import fold
 from index.query import Query
-from index.records import Document, Reference, Span, Task
+from index.records import Chunk, Document, Reference, Span, Task
 from index.references import reference_score
 from index.segment import number_terms, syllables
 from index.search import Candidate, Searcher
@@ -71,6 +71,7 @@ def wanted_part(query: Query, named_document: bool) -> str | None:
 class Reranked:
     ranked: list[tuple[Candidate, tuple[Span, ...]]]  # best first, with answering sentence spans
     part: str | None  # the document part asked for (signature block, header), if any
+    chunks: dict[int, Chunk]  # every ranked passage, already read, so the caller need not read it again
 
 
 def _best_references(searcher: Searcher, query: Query, chunk_ids: set[int]) -> dict[int, tuple[float, Reference]]:
@@ -124,7 +125,7 @@ def rerank(searcher: Searcher, query: Query, candidates: list[Candidate], idf,
     """Candidates re-scored and re-ordered, each with its answering sentence spans."""
     depth = list(candidates[: config.depth])
     if not depth:
-        return Reranked([], None)
+        return Reranked([], None, {})
     chunks = searcher.chunks([c.chunk_id for c in depth])
     named_docs = {d for t in query.numbers for d in searcher.docs_by_number.get(t, ())}
     cache: dict[str, float] = {}
@@ -181,4 +182,4 @@ def rerank(searcher: Searcher, query: Query, candidates: list[Candidate], idf,
             spans = _span_containing(chunk.text, anchor or "") or spans
         scored.append((replace(cand, score=cand.score + bonus), spans))
     scored.sort(key=lambda x: -x[0].score)
-    return Reranked(scored, part)
+    return Reranked(scored, part, chunks)

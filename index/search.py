@@ -95,29 +95,26 @@ class Searcher:
             parts["words"] = self.fields["words"].scores(_segmenter().word_terms(query.canonical))
         return parts
 
-    def dense_scores(self, query_vector: np.ndarray, k: int) -> np.ndarray:
-        """Cosine similarity for the ``k`` nearest passages (others 0), aligned to rows."""
+    def nearest(self, query_vector: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """Chunk ids and cosines of the ``k`` passages nearest to the question, nearest first."""
+        return self.vectors.search(query_vector, k)
+
+    def dense_scores(self, nearest: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
+        """The nearest passages' cosines (others 0), aligned to rows."""
         out = np.zeros(len(self.ids), dtype=np.float32)
-        if not len(self.ids):
-            return out
-        ids, sims = self.vectors.search(query_vector, k)
-        for cid, sim in zip(ids, sims):
+        for cid, sim in zip(*nearest):
             row = self.row_of.get(int(cid))
             if row is not None:
                 out[row] = sim
         return out
 
-    def best_cosine(self, query_vector: np.ndarray) -> float:
-        """Cosine of the passage nearest to the question, whatever the ranking mode."""
-        _, sims = self.vectors.search(query_vector, 1)
-        return float(sims[0]) if len(sims) else 0.0
-
     def retrieve(self, query: Query, config: RankingConfig = RankingConfig(),
-                 query_vector: np.ndarray | None = None) -> list[Candidate]:
+                 nearest: tuple[np.ndarray, np.ndarray] | None = None) -> list[Candidate]:
         """Candidates best first, with each leg's contribution kept for reranking.
 
-        ``query_vector`` is the question's embedding (of its diacritics-restored
-        form when it was typed without marks); the dense leg needs it.
+        ``nearest`` is the dense search already run for the question's embedding
+        (of its diacritics-restored form when typed without marks): the engine
+        also needs it for the no-answer decision, so it is searched once.
         """
         if not len(self.ids):
             return []
@@ -126,10 +123,9 @@ class Searcher:
             for name, scores in self.keyword_scores(query).items():
                 parts[name] = max_normalise(scores)
         if config.mode in ("hybrid", "dense"):
-            if query_vector is None:
-                query_vector = self.embedder.embed_query(query.canonical)
-            dense = self.dense_scores(query_vector, config.dense_k)
-            parts["dense"] = _dense_normalise(dense)
+            if nearest is None:
+                nearest = self.nearest(self.embedder.embed_query(query.canonical), config.dense_k)
+            parts["dense"] = _dense_normalise(self.dense_scores(nearest))
         weights = {"terms": config.w_terms, "words": config.w_words, "dense": config.w_dense}
         if config.mode == "dense":
             weights = {"dense": 1.0}

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import threading
 
+from index.dates import IN_WORDS, STANDALONE, iso_date
 from index.normalize import canonical, fold
 
 _SYLLABLE = re.compile(r"[a-z0-9]+")
@@ -30,8 +31,6 @@ _TYPE_CODE = {
     "chuong trinh": "ctr", "de an": "da", "quy dinh": "qd", "huong dan": "hd", "to trinh": "ttr",
     "quy che": "qc", "luat": "qh", "cong dien": "cd",
 }
-_DATE_WORDS = re.compile(r"ngay\s+(\d{1,2})\s+thang\s+(\d{1,2})\s+nam\s+(\d{4})")
-_DATE_NUMERIC = re.compile(r"(?<![\d/])(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})(?![\d/])")
 
 # Abbreviations of Vietnamese administrative writing, expanded into the words
 # they stand for. Short ones are ambiguous with ordinary syllables (``tu`` is
@@ -83,10 +82,10 @@ def date_terms(text: str) -> list[str]:
     """``ngày 11 tháng 01 năm 2021`` and ``11/01/2021`` both give ``d2021-01-11``."""
     folded = fold(text)
     out = []
-    for m in list(_DATE_WORDS.finditer(folded)) + list(_DATE_NUMERIC.finditer(folded)):
-        d, mo, y = (int(g) for g in m.groups())
-        if 1 <= d <= 31 and 1 <= mo <= 12:
-            out.append(f"d{y:04d}-{mo:02d}-{d:02d}")
+    for m in list(IN_WORDS.finditer(folded)) + list(STANDALONE.finditer(folded)):
+        day = iso_date(*m.groups())
+        if day:
+            out.append(f"d{day}")
     return out
 
 

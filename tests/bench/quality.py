@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import time
 import unicodedata
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from index.engine import Engine
@@ -114,7 +114,3 @@ def percentile(values: list[float], p: float) -> float:
         return float("nan")
     v = sorted(values)
     return v[min(len(v) - 1, int(round(p / 100 * (len(v) - 1))))]
-
-
-def with_mode(engine: Engine, mode: str) -> Engine:
-    return Engine(engine.settings, embedder=engine.embedder, ranking=replace(MODES[mode]))
