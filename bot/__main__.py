@@ -49,7 +49,7 @@ def main() -> int:
     level = settings.log_level or ("INFO" if settings.token else "WARNING")
     configure_logging(level, [settings.token or ""])
     if settings.token:
-        from bot.app import run
+        from bot.telegram.app import run
 
         run(settings)
         return 0

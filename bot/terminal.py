@@ -11,7 +11,8 @@ import logging
 import sys
 from typing import TextIO
 
-from bot import render, reports, texts
+from bot import render
+from bot.render import reports, texts
 from bot.settings import BotSettings
 from bot.warmup import warm_up
 from index import Engine, EngineError

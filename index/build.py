@@ -20,18 +20,27 @@ from pathlib import Path
 
 import numpy as np
 
-from index.chunk import ChunkingParams
 from index.errors import BuildInProgress, ReadError
-from index.keyword import KeywordField, save_fields
-from index.pipeline import ParsedDocument, context_text, parse_file
+from index.language.restore import Restorer
+from index.language.segment import Segmenter, keyword_terms
+from index.parse import ParsedDocument, parse_file
 from index.records import BuildReport, FileReport
-from index.restore import Restorer
-from index.segment import Segmenter, keyword_terms
 from index.settings import Settings
-from index.store import (
-    DB_NAME, SCHEMA_VERSION, Database, FileRow, Manifest, collect_garbage, current_version, new_version, publish,
+from index.store.database import (
+    DB_NAME,
+    SCHEMA_VERSION,
+    Database,
+    FileRow,
+    Manifest,
+    collect_garbage,
+    current_version,
+    new_version,
+    publish,
 )
-from index.vectors import CACHE_NAME, EmbeddingCache, VectorIndex, embed_key
+from index.store.keyword import KeywordField, save_fields
+from index.store.vectors import CACHE_NAME, EmbeddingCache, VectorIndex, embed_key
+from index.understand.chunk import ChunkingParams
+from index.understand.context import context_text
 
 logger = logging.getLogger(__name__)
 
@@ -84,7 +93,7 @@ def build_lock(index_dir: Path, wait: bool = False):
 def build_index(settings: Settings, *, full: bool = False, embedder=None, show_progress: bool = False,
                 params: ChunkingParams = ChunkingParams(), wait: bool = False) -> BuildReport:
     """Bring the index in ``settings.index_dir`` up to date with ``settings.corpus_dir``."""
-    from index.embed import load_embedder
+    from index.store.embed import load_embedder
 
     started = time.monotonic()
     index_dir = settings.index_dir

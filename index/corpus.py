@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from index.errors import EmptyDocument, UnsupportedFormat
-from index.pipeline import ParsedDocument, parse_file
-from index.readers import SUPPORTED_EXTENSIONS
+from index.parse import ParsedDocument, parse_file
+from index.read import SUPPORTED_EXTENSIONS
 
 _UNSAFE = re.compile(r"[^\w.\- ()]+", re.UNICODE)
 MAX_NAME = 120

@@ -16,15 +16,15 @@ from pathlib import Path
 
 from index.corpus import SavedFile, add_file
 from index.errors import IndexMissing, ModelMismatch
-from index.noanswer import answerability, missing_place
-from index.normalize import fold
-from index.query import parse_query
+from index.language.normalize import fold
+from index.language.restore import Restorer
+from index.rank.noanswer import answerability, missing_place
+from index.rank.query import parse_query
+from index.rank.rerank import RerankConfig, rerank
+from index.rank.retrieve import RankingConfig, Searcher
 from index.records import Answer, BuildReport, Chunk, Document, Hit, Task
-from index.rerank import RerankConfig, rerank
-from index.restore import Restorer
-from index.search import RankingConfig, Searcher
 from index.settings import Settings
-from index.store import current_version
+from index.store.database import current_version
 
 logger = logging.getLogger(__name__)
 
@@ -89,7 +89,7 @@ class Engine:
     def embedder(self):
         with self._lock:
             if self._embedder is None:
-                from index.embed import load_embedder
+                from index.store.embed import load_embedder
 
                 self._embedder = load_embedder(self.settings)
             return self._embedder
@@ -193,9 +193,9 @@ class Engine:
         name a place ("Sở Nội vụ Quảng Ngãi"), which then limits the documents to
         that locality: Phòng Nội vụ of Sa Pa is not Sở Nội vụ of Phú Thọ.
         """
-        from index.agencies import matches
-        from index.deadlines import sort_key
-        from index.places import provinces_named
+        from index.tasks.agencies import matches
+        from index.tasks.deadlines import sort_key
+        from index.understand.places import provinces_named
 
         searcher = self._current()
         place = None
@@ -226,7 +226,7 @@ class Engine:
 
     def agencies(self) -> list[AgencySummary]:
         """Agencies that lead tasks, per locality, most tasks first."""
-        from index.agencies import agency_key, split_agencies
+        from index.tasks.agencies import agency_key, split_agencies
 
         searcher = self._current()
         counts: dict[tuple[str, str | None], int] = {}
@@ -281,7 +281,7 @@ class Engine:
 
 
 def _lead_names(task: Task) -> list[str]:
-    from index.agencies import split_agencies
+    from index.tasks.agencies import split_agencies
 
     return [*split_agencies(task.lead or ""), task.lead or ""]
 

@@ -34,7 +34,7 @@ def _isolated_index_dir(tmp_path, monkeypatch):
 
 @pytest.fixture(scope="session")
 def embedder():
-    from index.embed import load_embedder
+    from index.store.embed import load_embedder
 
     return load_embedder(Settings.from_env({k: v for k, v in os.environ.items() if k != "INDEX_DIR"}))
 

@@ -153,7 +153,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
     WORK.mkdir(parents=True, exist_ok=True)
 
-    from index.embed import load_embedder
+    from index.store.embed import load_embedder
 
     rows: list[tuple[str, str]] = []
     t = time.perf_counter()

@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from index.engine import Engine
-from index.normalize import fold
+from index.language.normalize import fold
+from index.rank.retrieve import RankingConfig
 from index.records import Answer
-from index.search import RankingConfig
 
 MODES = {
     "dense": RankingConfig(mode="dense"),

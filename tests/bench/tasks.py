@@ -12,11 +12,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from index.agencies import agency_key
-from index.normalize import fold
-from index.pipeline import parse_file
+from index.language.normalize import fold
+from index.parse import parse_file
 from index.records import Task
 from index.settings import ROOT
+from index.tasks.agencies import agency_key
 
 GOLD = ROOT / "tests" / "data" / "eval" / "tasks_gold.jsonl"
 COMPLETE = ("sa-pa-2021-2025-kh-tang-cuong-dan-van.md", "quang-ngai-2021-kh40-phoi-hop-dan-van.md")
@@ -69,7 +69,7 @@ def _file_of(task: Task, predicted: dict[str, list[Task]]) -> str:
 
 def tasks_table(settings, embedder) -> str:
     from index.engine import Engine
-    from index.query import parse_query
+    from index.rank.query import parse_query
     from tests.bench.quality import is_right, load_questions
 
     scores = extraction_scores(settings.corpus_dir)

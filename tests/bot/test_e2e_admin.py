@@ -14,7 +14,7 @@ from pathlib import Path
 import docx
 import pytest
 
-from bot import texts
+from bot.render import texts
 from index.errors import CorruptFile
 from index.settings import Settings
 from tests.bot.harness import (

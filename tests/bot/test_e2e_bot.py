@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from bot import texts
+from bot.render import texts
 from index.settings import Settings
 from tests.bot.harness import (
     BotProcess,

