@@ -306,7 +306,7 @@ def test_unexpected_error_is_logged_and_the_official_gets_an_apology(bot: Runnin
     while "unhandled error" not in bot.process.log_text() and time.monotonic() < deadline:
         time.sleep(0.1)
     log = bot.process.log_text()
-    assert "ERROR bot.handlers: unhandled error" in log
+    assert "ERROR bot.telegram.handlers: unhandled error" in log
     assert "Traceback (most recent call last)" in log.split("unhandled error", 1)[1]
     assert_cites(ask(tg, SA_PA.question, user), SA_PA)  # and the next question is answered as usual
 
@@ -317,5 +317,5 @@ def test_logs_never_contain_the_token(bot: RunningBot, tg: FakeTelegramServer) -
     assert "DEBUG" in log and "latency_ms=" in log  # DEBUG output really was captured
     assert tg.token not in log
     assert tg.token.split(":", 1)[1] not in log
-    ours = [line for line in log.splitlines() if " bot.handlers:" in line]
+    ours = [line for line in log.splitlines() if " bot.telegram.handlers:" in line]
     assert ours and not any("khảo sát" in line or "Quảng Ngãi" in line for line in ours)
