@@ -4,6 +4,9 @@
 
 Incremental by default. Exit 0: index up to date; 1: up to date but some files
 failed (listed with a Vietnamese reason); 2: nothing built.
+
+Testing only: ``BUILD_KILL_AT=read|embed|write|swap|collect`` makes the build
+SIGKILL itself at that phase (``index.build.kill_at``; the crash tests use it).
 """
 
 from __future__ import annotations
@@ -74,10 +77,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Không tìm thấy thư mục văn bản: {settings.corpus_dir}", file=sys.stderr)
         return 2
 
-    from index.build import build_index
+    from index.build import build_index, kill_at
 
     try:
-        report = build_index(settings, full=args.full, show_progress=sys.stderr.isatty() and not args.json)
+        report = build_index(settings, full=args.full, show_progress=sys.stderr.isatty() and not args.json,
+                             on_phase=kill_at(os.environ.get("BUILD_KILL_AT")))
     except EngineError as exc:
         logger.error("build failed: %s", exc)
         print(exc.user_message, file=sys.stderr)

@@ -3,6 +3,18 @@
 Only new or changed files are read and embedded; removed files leave the
 index; a file that cannot be read is reported (in Vietnamese) and the rest of
 the corpus is still indexed. The new version is published atomically.
+
+Crash testing. A build names its phases to an optional ``on_phase`` callback:
+"read" (the first changed file is read and stored), "embed" (the first batch of
+vectors is committed to the embeddings cache), "write" (vectors and keyword
+files written, no manifest yet), "swap" (the version folder has its final name,
+``CURRENT`` not yet switched) and "collect" (``CURRENT`` switched, old versions
+being removed). ``build_index.py`` passes :func:`kill_at` of the variable
+``BUILD_KILL_AT`` (testing only), which SIGKILLs the process at that phase.
+Killing from inside is the robust way to hit a phase: a signal sent by the test
+when a phase is logged races the build, and "swap" lasts microseconds; a
+SIGKILL (not an exception, nor ``sys.exit``) runs no ``finally`` and no cleanup,
+exactly like the OOM killer or a power cut.
 """
 
 from __future__ import annotations
@@ -10,6 +22,8 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import logging
+import os
+import signal
 import sqlite3
 import sys
 import time
@@ -24,6 +38,7 @@ from index.errors import BuildInProgress, ReadError
 from index.language.restore import Restorer
 from index.language.segment import Segmenter, keyword_terms
 from index.parse import ParsedDocument, parse_file
+from index.read.scan import cache as ocr_cache
 from index.records import BuildReport, FileReport
 from index.settings import Settings
 from index.store.database import (
@@ -51,6 +66,25 @@ LOCK_NAME = "build.lock"
 EMBED_BATCH = 16
 
 Progress = Callable[[int, int], None]
+PhaseHook = Callable[[str], None]
+PHASES = ("read", "embed", "write", "swap", "collect")
+
+
+def kill_at(phase: str | None) -> PhaseHook | None:
+    """A phase hook that SIGKILLs this process at ``phase`` (for crash tests); None for no phase."""
+    if not phase:
+        return None
+    if phase not in PHASES:
+        raise ValueError(f"unknown build phase {phase!r}; one of {', '.join(PHASES)}")
+
+    def hook(name: str) -> None:
+        if name == phase:
+            logger.warning("killing the build at phase %s (BUILD_KILL_AT)", name)
+            for handler in logging.getLogger().handlers:
+                handler.flush()
+            os.kill(os.getpid(), signal.SIGKILL)
+
+    return hook
 
 
 @dataclass(frozen=True)
@@ -91,14 +125,19 @@ def build_lock(index_dir: Path, wait: bool = False):
 
 
 def build_index(settings: Settings, *, full: bool = False, embedder=None, show_progress: bool = False,
-                params: ChunkingParams = ChunkingParams(), wait: bool = False) -> BuildReport:
-    """Bring the index in ``settings.index_dir`` up to date with ``settings.corpus_dir``."""
+                params: ChunkingParams = ChunkingParams(), wait: bool = False,
+                on_phase: PhaseHook | None = None) -> BuildReport:
+    """Bring the index in ``settings.index_dir`` up to date with ``settings.corpus_dir``.
+
+    ``on_phase`` is called with each phase name as the build reaches it (see the module docstring).
+    """
     from index.store.embed import load_embedder
 
     started = time.monotonic()
     index_dir = settings.index_dir
     logging.getLogger("bm25s").setLevel(logging.WARNING)
     with build_lock(index_dir, wait=wait):
+        ocr_cache.use_directory(index_dir)
         collect_garbage(index_dir)
         embedder = embedder or load_embedder(settings)
         prev = current_version(index_dir)
@@ -118,7 +157,8 @@ def build_index(settings: Settings, *, full: bool = False, embedder=None, show_p
         staging = new_version(index_dir)
         try:
             report = _build_version(settings, embedder, prev if reuse else None, staging, corpus, changed,
-                                    removed, params, manifest_now, show_progress, started)
+                                    removed, params, manifest_now, show_progress, started,
+                                    on_phase or _no_phase)
         except BaseException:
             # Leave no half-written version behind; CURRENT still names the old one.
             import shutil
@@ -126,6 +166,10 @@ def build_index(settings: Settings, *, full: bool = False, embedder=None, show_p
             shutil.rmtree(staging, ignore_errors=True)
             raise
         return report
+
+
+def _no_phase(name: str) -> None:
+    return None
 
 
 def _same_build(manifest: Manifest, now: dict[str, object]) -> bool:
@@ -143,7 +187,8 @@ def _previous_files(prev: Path) -> dict[str, FileRow]:
 
 def _build_version(settings: Settings, embedder, prev: Path | None, staging: Path, corpus: dict[str, CorpusFile],
                    changed: list[str], removed: list[str], params: ChunkingParams,
-                   manifest_now: dict[str, object], show_progress: bool, started: float) -> BuildReport:
+                   manifest_now: dict[str, object], show_progress: bool, started: float,
+                   on_phase: PhaseHook) -> BuildReport:
     if prev is not None:
         _copy_database(prev / DB_NAME, staging / DB_NAME)
     db = Database(staging / DB_NAME)
@@ -179,18 +224,21 @@ def _build_version(settings: Settings, embedder, prev: Path | None, staging: Pat
             docs.append((pd.document, len(ids)))
         db.put_file(FileRow(f, cf.sha256, cf.size, "indexed", None))
         reports[f] = FileReport(f, "indexed", None, tuple(docs))
+        on_phase("read")
     db.commit()
 
-    embedded = _write_vectors(settings, embedder, prev, staging, db, dropped_ids, pending, show_progress)
+    embedded = _write_vectors(settings, embedder, prev, staging, db, dropped_ids, pending, show_progress,
+                              on_phase)
     fields = _keyword_fields(db)
     save_fields(staging, fields)
     Restorer.learn(db.texts()).save(staging)
+    on_phase("write")
     documents, chunks = len(db.documents()), db.chunk_count()
     db.close()
     Manifest(schema_version=SCHEMA_VERSION, model=embedder.model_id, dim=embedder.dim, chunking=params.as_dict(),
              created=time.time(), documents=documents, chunks=chunks,
              extra={"pipeline": manifest_now["pipeline"], "keyword_fields": [f.name for f in fields]}).write(staging)
-    final = publish(settings.index_dir, staging)
+    final = publish(settings.index_dir, staging, on_phase=on_phase)
     ordered = [reports[f] for f in sorted(reports)]
     return _report(settings, embedder, final, started, embedded, ordered)
 
@@ -243,7 +291,8 @@ def _store_extractions(db: Database, pd: ParsedDocument, ids: list[int]) -> None
 
 
 def _write_vectors(settings: Settings, embedder, prev: Path | None, staging: Path, db: Database,
-                   dropped_ids: list[int], pending: dict[int, str], show_progress: bool) -> int:
+                   dropped_ids: list[int], pending: dict[int, str], show_progress: bool,
+                   on_phase: PhaseHook = _no_phase) -> int:
     """FAISS for the new version: the previous vectors minus dropped passages plus new ones."""
     cache = EmbeddingCache(settings.index_dir / CACHE_NAME)
     try:
@@ -260,6 +309,7 @@ def _write_vectors(settings: Settings, embedder, prev: Path | None, staging: Pat
             cache.put(zip((k for _, k in batch), vectors))
             cached.update({k: v for (_, k), v in zip(batch, vectors)})
             embedded += len(batch)
+            on_phase("embed")
 
         if prev is not None:
             index = VectorIndex.load(prev)

@@ -14,8 +14,8 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from index.errors import EmptyDocument, UnsupportedFormat
-from index.parse import ParsedDocument, parse_file
+from index.errors import CorruptFile, EmptyDocument, UnsupportedFormat
+from index.parse import ParsedDocument, Progress, parse_file
 from index.read import SUPPORTED_EXTENSIONS
 
 _UNSAFE = re.compile(r"[^\w.\- ()]+", re.UNICODE)
@@ -57,7 +57,7 @@ def _free_name(corpus_dir: Path, name: str) -> str:
 
 
 def add_file(corpus_dir: Path, source: Path, requested_name: str, replace: bool = False,
-             known: dict[str, str] | None = None) -> SavedFile:
+             known: dict[str, str] | None = None, progress: Progress | None = None) -> SavedFile:
     """Check that ``source`` can be read, then save it into the corpus.
 
     ``known`` maps the sha256 of files already indexed to their names, so an
@@ -87,7 +87,7 @@ def add_file(corpus_dir: Path, source: Path, requested_name: str, replace: bool 
     # Read under the final suffix so that the right reader is chosen.
     readable = source if source.suffix.lower() == suffix else _with_suffix(source, suffix)
     try:
-        parsed = parse_file(readable, name)
+        parsed = parse_file(readable, name, progress=progress)
     finally:
         if readable != source:
             readable.unlink(missing_ok=True)
@@ -105,3 +105,43 @@ def _with_suffix(source: Path, suffix: str) -> Path:
     target = source.with_name(source.stem + "-upload" + suffix)
     target.write_bytes(source.read_bytes())
     return target
+
+
+def photos_to_pdf(images: list[Path], target: Path) -> Path:
+    """Photos of a paper document, in order, as one PDF of A4 pages that the reader OCRs like a scan.
+
+    img2pdf embeds the JPEG bytes as they are (no re-encoding loss) and turns
+    each photo by its EXIF orientation; each photo is fitted into an A4 page
+    (landscape for a landscape photo), so the OCR renders it at a resolution
+    close to a scanned page. Raises ``CorruptFile`` for what is not an image.
+    """
+    import img2pdf
+
+    a4 = (img2pdf.mm_to_pt(210), img2pdf.mm_to_pt(297))
+    layout = img2pdf.get_layout_fun(a4, fit=img2pdf.FitMode.into, auto_orient=True)
+    try:
+        opaque = [_without_alpha(p, target.parent) for p in images]
+        data = img2pdf.convert([str(p) for p in opaque], layout_fun=layout, rotation=img2pdf.Rotation.ifvalid)
+    except (img2pdf.ImageOpenError, img2pdf.AlphaChannelError, ValueError, OSError) as exc:
+        raise CorruptFile(f"cannot turn photos into a PDF: {exc}",
+                          user_message="Không đọc được ảnh đã gửi (tệp ảnh hỏng hoặc định dạng lạ).") from exc
+    target.write_bytes(data)
+    return target
+
+
+def _without_alpha(image: Path, folder: Path) -> Path:
+    """A PDF page has no transparency (img2pdf refuses it): a PNG with alpha is flattened onto white."""
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(image) as im:
+            if im.mode not in ("RGBA", "LA", "PA") and not (im.mode == "P" and "transparency" in im.info):
+                return image
+            flat = Image.new("RGB", im.size, "white")
+            rgba = im.convert("RGBA")
+            flat.paste(rgba, mask=rgba.getchannel("A"))
+    except (UnidentifiedImageError, OSError):
+        return image  # img2pdf reports it
+    flat_path = folder / f"{image.stem}-opaque.png"
+    flat.save(flat_path)
+    return flat_path

@@ -14,17 +14,20 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from index.corpus import SavedFile, add_file
+from index.corpus import SavedFile, add_file, photos_to_pdf
 from index.errors import IndexMissing, ModelMismatch
 from index.language.normalize import fold
 from index.language.restore import Restorer
-from index.rank.noanswer import answerability, missing_place
+from index.parse import Progress
+from index.read.scan import cache as ocr_cache
+from index.rank.noanswer import answerability, answers_ask, missing_place
 from index.rank.query import parse_query
 from index.rank.rerank import RerankConfig, rerank
 from index.rank.retrieve import RankingConfig, Searcher
 from index.records import Answer, BuildReport, Chunk, Document, Hit, Task
 from index.settings import Settings
 from index.store.database import current_version
+from index.understand.context import context_text
 
 logger = logging.getLogger(__name__)
 
@@ -40,6 +43,10 @@ class AnswerConfig:
     min_support: float = 0.19
     w_cosine: float = 4.0
     cosine_centre: float = 0.88
+    # The top passage must also answer what is asked (noanswer.answers_ask):
+    # share of the question's subject a shaped sentence and its context hold.
+    min_subject: float = 0.5
+    check_ask: bool = True  # off only to measure what the ask check adds (make bench, README figures)
 
 
 @dataclass(frozen=True)
@@ -83,6 +90,8 @@ class Engine:
         self._lock = threading.RLock()
         self._searcher: Searcher | None = None
         self._restorer: Restorer | None = None
+        # A scan is recognised once per index: the upload check, the build and later rebuilds share it.
+        ocr_cache.use_directory(settings.index_dir)
 
     # ------------------------------------------------------------------ loading
     @property
@@ -153,7 +162,13 @@ class Engine:
             best_cosine = float(nearest[1][0]) if len(nearest[1]) else 0.0
             support += self.answering.w_cosine * (best_cosine - self.answering.cosine_centre)
         no_answer = support < self.answering.min_support or missing_place(searcher, query, evidence) is not None
-        return Answer(question=question, hits=tuple(hits), answer_spans=tuple(spans), no_answer=no_answer)
+        related = False
+        if not no_answer and hits and self.answering.check_ask:
+            top = hits[0]
+            context = context_text(top.document, top.chunk.section)
+            no_answer = related = not answers_ask(query.ask, top.chunk, context, idf, self.answering.min_subject)
+        return Answer(question=question, hits=tuple(hits), answer_spans=tuple(spans), no_answer=no_answer,
+                      related=related)
 
     def _cosine_calibrated(self) -> bool:
         """The cosine term was fitted for e5-small; another model's cosines live on another scale."""
@@ -240,6 +255,21 @@ class Engine:
         return sorted((AgencySummary(names[k], k[1], n) for k, n in counts.items()),
                       key=lambda a: (-a.tasks, a.name))
 
+    def page_image(self, chunk_id: int, page: int | None = None) -> bytes | None:
+        """PNG of the passage's place on its PDF page (its lines outlined), or None when it has none.
+
+        ``page`` picks one page of a passage that spans a page break (default: its first).
+        """
+        from index.read.page_image import page_image
+
+        hit = self.passage(chunk_id)
+        if hit is None or not hit.chunk.boxes:
+            return None
+        path = self.source_file(hit.document.doc_id)
+        if path is None or path.suffix.lower() != ".pdf":
+            return None
+        return page_image(path, hit.chunk.boxes, page)
+
     def source_file(self, doc_id: str) -> Path | None:
         doc = self.document(doc_id)
         if doc is None:
@@ -264,9 +294,11 @@ class Engine:
             pass
         return report
 
-    def add_file(self, source: Path, name: str, replace: bool = False) -> tuple[SavedFile, BuildReport | None]:
+    def add_file(self, source: Path, name: str, replace: bool = False,
+                 progress: Progress | None = None) -> tuple[SavedFile, BuildReport | None]:
         """Check an uploaded file, save it into the corpus and index it.
 
+        ``progress(done, total)`` follows the reading (pages of a scan being recognised).
         Raises ``ReadError`` with the corpus and index unchanged when it cannot be read.
         """
         known: dict[str, str] = {}
@@ -274,10 +306,20 @@ class Engine:
             known = {row.sha256: f for f, row in self._current().db.files().items() if row.status == "indexed"}
         except IndexMissing:
             pass
-        saved = add_file(self.settings.corpus_dir, source, name, replace=replace, known=known)
+        saved = add_file(self.settings.corpus_dir, source, name, replace=replace, known=known, progress=progress)
         if saved.duplicate_of is not None:
             return saved, None
         return saved, self.build()
+
+
+    def add_photos(self, images: list[Path], name: str, replace: bool = False,
+                   progress: Progress | None = None) -> tuple[SavedFile, BuildReport | None]:
+        """Photos of a paper document (in page order) saved as one PDF and indexed like a scan."""
+        import tempfile
+
+        with tempfile.TemporaryDirectory(prefix="photos-") as tmp:
+            pdf = photos_to_pdf(images, Path(tmp) / "photos.pdf")
+            return self.add_file(pdf, name, replace=replace, progress=progress)
 
 
 def _lead_names(task: Task) -> list[str]:

@@ -7,6 +7,7 @@ read? what documents does it hold?) before it is allowed into the corpus.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,12 +35,20 @@ def doc_id_for(file: str, ordinal: int) -> str:
     return f"{hashlib.sha1(file.encode()).hexdigest()[:8]}-{ordinal}"
 
 
-def parse_file(path: Path, file: str, params: ChunkingParams = ChunkingParams()) -> list[ParsedDocument]:
-    """All documents of one file; raises ``ReadError`` when the file cannot be read."""
+Progress = Callable[[int, int], None]  # (pages read, pages in all), called as a long scan is recognised
+
+
+def parse_file(path: Path, file: str, params: ChunkingParams = ChunkingParams(),
+               progress: Progress | None = None) -> list[ParsedDocument]:
+    """All documents of one file; raises ``ReadError`` when the file cannot be read.
+
+    ``progress`` is told how far the reader is (the OCR of a long scan takes
+    minutes), so an admin who uploaded it sees the pages go by.
+    """
     from index.tasks.extract import extract_tasks
     from index.understand.references import extract_references
 
-    blocks = clean_blocks(read_file(path))
+    blocks = clean_blocks(read_file(path) if progress is None else read_file(path, progress=progress))
     parsed = []
     for ordinal, doc_blocks in enumerate(split_documents(blocks)):
         doc_id = doc_id_for(file, ordinal)

@@ -28,6 +28,48 @@ class Block:
     heading_level: int | None = None
     page: int | None = None
     page_break_before: bool = False
+    # Where the block's lines are on the page(s), and whether OCR read them:
+    # the bot shows "trang 2" and can crop the page to let an official check
+    # an OCR reading against the scan before citing it.
+    boxes: tuple[Box, ...] = ()
+    ocr: bool = False
+    # Digital signatures found on the block's page (the stamp in the text layer
+    # or drawn on the scan, the PDF's signature dictionary): not the document's
+    # words, so they travel beside the text, on every block of their page.
+    signatures: tuple[Signature, ...] = ()
+
+
+@dataclass(frozen=True)
+class Signature:
+    """A digital signature: who signed (a person or an agency) and when.
+
+    ``copy`` marks a certified copy ("SAO Y", "ký số bản sao"): its time is when
+    the copy was made, not when the document was issued.
+    """
+
+    signed_by: str | None = None
+    organisation: str | None = None
+    signed_at: str | None = None  # ISO 8601, "2024-09-11T19:14:21+07:00" or "2024-09-11"
+    source: str = "stamp"  # "stamp" (text on the page) or "pdf" (the signature dictionary)
+    copy: bool = False
+
+
+@dataclass(frozen=True)
+class Box:
+    """One line's place on a page: PDF points, origin at the top-left corner, y growing downwards.
+
+    ``start``/``end`` are the line's character range inside the text of the
+    block (or passage) that carries it, so a passage cut out of a long block
+    keeps only its own lines.
+    """
+
+    page: int  # 1-based
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    start: int = 0
+    end: int = 0
 
 
 @dataclass(frozen=True)
@@ -44,6 +86,18 @@ class Document:
     signer: str | None = None
     locality: str | None = None
     place: str | None = None  # the place written before the date line
+    # Digital signature (README "Where this project refines the shared design"):
+    # who signed and when, kept apart from the printed signer and date.
+    signed_by: str | None = None
+    signed_at: str | None = None  # ISO 8601
+    # "printed" when ``date`` is the printed one, "signature" when the printed
+    # day could not be read and ``date`` is the signing day (shown as "ký số ngày …").
+    date_source: str | None = None
+
+    @property
+    def number_unreadable(self) -> bool:
+        """The digits of the number were written by hand and could not be read: ``…/CT-UBND``."""
+        return bool(self.number) and self.number.startswith("…")
 
 
 @dataclass(frozen=True)
@@ -79,6 +133,15 @@ class Chunk:
     text: str
     start: int
     end: int
+    # The lines of the passage on its page(s) (offsets relative to ``text``),
+    # and whether it was read by OCR; empty for formats without pages.
+    boxes: tuple[Box, ...] = ()
+    ocr: bool = False
+
+    @property
+    def pages(self) -> tuple[int, ...]:
+        """The pages the passage lies on, in order (a passage may span a page break)."""
+        return tuple(sorted({b.page for b in self.boxes}))
 
 
 @dataclass(frozen=True)
@@ -109,6 +172,10 @@ class Answer:
     hits: tuple[Hit, ...]
     answer_spans: tuple[tuple[Span, ...], ...]
     no_answer: bool
+    # Refused because the best passage is on the question's topic but does not
+    # hold the fact asked (a count, an amount, a phone number…): the front-ends
+    # may show it, visibly marked "đoạn liên quan nhất, không trả lời trực tiếp".
+    related: bool = False
 
 
 @dataclass(frozen=True)

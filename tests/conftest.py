@@ -25,6 +25,49 @@ from index.settings import ROOT, Settings  # noqa: E402
 CORPUS = ROOT / "corpus"
 DATA = Path(__file__).parent / "data"
 
+# Outside CI a missing system tool skips the tests that need it (with the reason); under CI=true it
+# fails the run, so a machine without them cannot go green. LibreOffice is deliberately not here:
+# it is an optional fallback for .doc and its test may keep skipping.
+REQUIRED_TOOLS_HINT = "make system-packages (tesseract-ocr, tesseract-ocr-vie, antiword)"
+_TOOL_WORDS = ("tesseract", "antiword", "vie")
+
+
+def _in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() in ("1", "true", "yes")
+
+
+def missing_system_tools() -> list[str]:
+    """What the readers need and this machine lacks: tesseract, its ``vie`` data, antiword."""
+    from index.read import ocr
+
+    missing = []
+    if not ocr.available():
+        missing.append(ocr._problem() or "tesseract with Vietnamese data (vie)")
+    if shutil.which("antiword") is None:
+        missing.append("antiword not found on PATH")
+    return missing
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    if _in_ci() and (missing := missing_system_tools()):
+        raise pytest.UsageError(
+            "CI=true but required system tools are missing: " + "; ".join(missing)
+            + f". Install them ({REQUIRED_TOOLS_HINT}); under CI their tests fail instead of skipping."
+        )
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
+    """Under CI, a test skipped for want of tesseract, ``vie`` or antiword is a failure."""
+    outcome = yield
+    report = outcome.get_result()
+    if not (_in_ci() and report.skipped and isinstance(report.longrepr, tuple)):
+        return
+    reason = str(report.longrepr[2]).lower()
+    if any(word in reason for word in _TOOL_WORDS) and "libreoffice" not in reason:
+        report.outcome = "failed"
+        report.longrepr = f"CI=true: required system tool missing, not skipped: {report.longrepr[2]}"
+
 
 @pytest.fixture(autouse=True)
 def _isolated_index_dir(tmp_path, monkeypatch):

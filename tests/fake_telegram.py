@@ -26,6 +26,8 @@ process)::
 
         tg.send_document("cong_van.pdf", b"%PDF-1.4 ...")       # bot can getFile + download it
         tg.send_document("huge.pdf", file_size=30 * 1024 * 1024) # getFile -> "file is too big"
+        tg.send_photo(jpeg_bytes)                                # a photo (PhotoSize list, getFile works)
+        tg.send_album([jpeg1, jpeg2])                            # one media_group_id, one message each
 
 For a bot running in the *same* event loop as the test, use
 ``await tg.wait_for_async(...)`` (``wait_for`` would block the loop).
@@ -97,6 +99,9 @@ MAX_CALLBACK_DATA_BYTES = 64
 MAX_CALLBACK_ANSWER_LENGTH = 200
 MAX_DOWNLOAD_SIZE = 20 * 1024 * 1024  # getFile refuses bigger files
 MAX_UPLOAD_SIZE = 50 * 1024 * 1024  # sendDocument refuses bigger uploads
+MAX_PHOTO_SIZE = 10 * 1024 * 1024  # sendPhoto refuses bigger photos
+MAX_PHOTO_SIDES = 10000  # sendPhoto: width + height at most this
+MAX_PHOTO_RATIO = 20  # sendPhoto: the longer side at most 20 times the shorter
 
 DOWNLOAD_METHOD = "downloadFile"  # pseudo-method recorded for GET /file/bot<TOKEN>/<path>
 
@@ -1112,7 +1117,59 @@ class FakeTelegramServer:
         self._remember(message)
         return self.enqueue_update({"message": message})
 
-    def _store_file(self, file_name: str, mime_type: str, size: int, content: bytes | None) -> _StoredFile:
+    def send_photo(
+        self,
+        content: bytes,
+        user_id: int = DEFAULT_USER_ID,
+        chat_id: int | None = None,
+        caption: str | None = None,
+        *,
+        media_group_id: str | None = None,
+        chat_type: str = "private",
+        first_name: str = "An",
+        username: str | None = "nguyen_an",
+    ) -> dict[str, Any]:
+        """The user sends a photo: the message carries its sizes (a thumbnail and the photo, largest last).
+
+        Telegram recompresses photos to JPEG; the largest size here is ``content`` itself.
+        """
+        user = self.user(user_id, first_name, username)
+        chat = self._chat_for(user, chat_id, chat_type, None)
+        message = self._user_message(user, chat, None)
+        message["photo"] = self._photo_sizes(content)
+        if media_group_id:
+            message["media_group_id"] = media_group_id
+        if caption:
+            message["caption"] = caption
+        self._remember(message)
+        return self.enqueue_update({"message": message})
+
+    def send_album(self, contents: list[bytes], user_id: int = DEFAULT_USER_ID, caption: str | None = None,
+                   **kwargs: Any) -> list[dict[str, Any]]:
+        """Several photos sent together: one message each, sharing a ``media_group_id`` (caption on the first)."""
+        group = str(secrets.randbits(60))
+        return [self.send_photo(content, user_id, caption=caption if i == 0 else None, media_group_id=group,
+                                **kwargs) for i, content in enumerate(contents)]
+
+    def _photo_sizes(self, content: bytes) -> list[dict[str, Any]]:
+        width, height = _image_size(content)
+        sizes = []
+        if max(width, height) > 320:  # Telegram always adds a small preview
+            thumb = _thumbnail(content)
+            t_width, t_height = _image_size(thumb)
+            stored = self._store_file("thumb.jpg", "image/jpeg", len(thumb), thumb, folder="photos")
+            sizes.append(self._photo_size(stored, t_width, t_height))
+        stored = self._store_file("photo.jpg", "image/jpeg", len(content), content, folder="photos")
+        sizes.append(self._photo_size(stored, width, height))
+        return sizes
+
+    @staticmethod
+    def _photo_size(stored: _StoredFile, width: int, height: int) -> dict[str, Any]:
+        return {"file_id": stored.file_id, "file_unique_id": stored.file_unique_id, "file_size": stored.file_size,
+                "width": width, "height": height}
+
+    def _store_file(self, file_name: str, mime_type: str, size: int, content: bytes | None,
+                    folder: str = "documents") -> _StoredFile:
         number = next(self._file_counter)
         suffix = ("." + file_name.rsplit(".", 1)[-1]) if "." in file_name else ""
         stored = _StoredFile(
@@ -1122,7 +1179,7 @@ class FakeTelegramServer:
             mime_type=mime_type,
             file_size=size,
             content=content,
-            file_path=f"documents/file_{number}{suffix}",
+            file_path=f"{folder}/file_{number}{suffix}",
         )
         with self._lock:
             self._files[stored.file_id] = stored
@@ -1158,6 +1215,8 @@ class FakeTelegramServer:
                 result = await self._get_updates(params)
             elif name == "sendDocument":
                 result = self._send_document(params, files, mimes)
+            elif name == "sendPhoto":
+                result = self._send_photo(params, files, mimes)
             else:
                 result = handler(params)
             status, body = 200, {"ok": True, "result": result}
@@ -1298,6 +1357,7 @@ class FakeTelegramServer:
             "sendChatAction": self._send_chat_action,
             "answerCallbackQuery": self._answer_callback_query,
             "sendDocument": lambda p: None,  # needs the files, special-cased in _dispatch
+            "sendPhoto": lambda p: None,  # needs the files, special-cased in _dispatch
             "getFile": self._get_file,
         }
 
@@ -1523,6 +1583,59 @@ class FakeTelegramServer:
         self._remember(message)
         return message
 
+    def _send_photo(self, params: dict[str, Any], files: dict[str, tuple[str, bytes]],
+                    mimes: dict[str, str]) -> dict[str, Any]:
+        """sendPhoto as Telegram checks it: a photo present and decodable, within size and shape, caption ≤ 1024."""
+        chat = self._chat(params)
+        reference = params.get("photo")
+        part = "photo"
+        if isinstance(reference, str) and reference.startswith("attach://"):
+            part = reference.removeprefix("attach://")
+        if part in files:
+            _, content = files[part]
+            if not content:
+                raise ApiError("Bad Request: file must be non-empty")
+            if len(content) > MAX_PHOTO_SIZE:
+                raise ApiError("Request Entity Too Large", 413)
+            try:
+                width, height = _image_size(content)
+            except ValueError:
+                raise ApiError("Bad Request: IMAGE_PROCESS_FAILED") from None
+            if width + height > MAX_PHOTO_SIDES or max(width, height) > MAX_PHOTO_RATIO * min(width, height):
+                raise ApiError("Bad Request: PHOTO_INVALID_DIMENSIONS")
+            sizes = self._photo_sizes(content)
+        elif isinstance(reference, str) and reference:
+            with self._lock:
+                known = self._files.get(reference)
+            if known is None or known.content is None:
+                raise ApiError("Bad Request: wrong file identifier/HTTP URL specified")
+            sizes = self._photo_sizes(known.content)
+        else:
+            raise ApiError("Bad Request: there is no photo in the request")
+        caption, caption_entities = _parse_formatted(params.get("caption"), params.get("parse_mode"),
+                                                     params.get("caption_entities"), strict=self.strict_html)
+        if len(caption) > MAX_CAPTION_LENGTH:
+            raise ApiError("Bad Request: message caption is too long")
+        markup = _inline_markup(_validate_reply_markup(params.get("reply_markup")))
+        message = self._bot_message(params, chat)
+        message["photo"] = sizes
+        if caption:
+            message["caption"] = caption
+        if caption_entities:
+            message["caption_entities"] = caption_entities
+        if markup:
+            message["reply_markup"] = markup
+        self._remember(message)
+        return message
+
+    def photo_content(self, call: Call) -> bytes:
+        """The bytes of the largest size of a photo the bot sent (a sendPhoto call)."""
+        file_id = call.result["photo"][-1]["file_id"]
+        with self._lock:
+            stored = self._files[file_id]
+        assert stored.content is not None
+        return stored.content
+
     def _document_input(self, params: dict[str, Any], files: dict[str, tuple[str, bytes]],
                         mimes: dict[str, str]) -> _StoredFile:
         """An uploaded part (``document`` or ``attach://name``) or the file_id of a known file."""
@@ -1547,6 +1660,36 @@ class FakeTelegramServer:
                 raise ApiError("Bad Request: wrong file identifier/HTTP URL specified")
             return known
         raise ApiError("Bad Request: there is no document in the request")
+
+
+# --------------------------------------------------------------------------- images
+
+
+def _image_size(content: bytes) -> tuple[int, int]:
+    """Width and height of an image; ValueError when it is not one Telegram could process."""
+    import io
+
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(io.BytesIO(content)) as image:
+            image.verify()
+            return image.size
+    except (UnidentifiedImageError, OSError, SyntaxError) as exc:
+        raise ValueError(f"not an image: {exc}") from exc
+
+
+def _thumbnail(content: bytes) -> bytes:
+    import io
+
+    from PIL import Image
+
+    with Image.open(io.BytesIO(content)) as image:
+        image = image.convert("RGB")
+        image.thumbnail((320, 320))
+        out = io.BytesIO()
+        image.save(out, format="JPEG", quality=70)
+        return out.getvalue()
 
 
 # --------------------------------------------------------------------------- entities of user text

@@ -423,18 +423,17 @@ def test_commands_are_recorded_and_validated(tg: FakeTelegramServer) -> None:
 
 
 def test_long_poll_returns_as_soon_as_an_update_is_injected(tg: FakeTelegramServer) -> None:
-    async def scenario(bot: Bot) -> tuple[list[Any], float, dict[str, Any]]:
-        poll = asyncio.create_task(bot.get_updates(timeout=20))
+    async def scenario(bot: Bot) -> tuple[list[Any], dict[str, Any]]:
+        # A poll that would otherwise hold for an hour: that it answers at all shows the update woke it.
+        poll = asyncio.create_task(bot.get_updates(timeout=3600))
         await tg.wait_for_polling_async(10)
-        started = time.monotonic()
         update = tg.send_text("ping")
-        updates = await asyncio.wait_for(poll, 5)
-        return list(updates), time.monotonic() - started, update
+        updates = await asyncio.wait_for(poll, 30)  # a hang guard, far below the poll's own timeout
+        return list(updates), update
 
-    updates, elapsed, injected = run_with_bot(tg, scenario)
+    updates, injected = run_with_bot(tg, scenario)
     assert [u.update_id for u in updates] == [injected["update_id"]]
     assert updates[0].message.text == "ping"
-    assert elapsed < 2
 
 
 def test_long_poll_honours_timeout(tg: FakeTelegramServer) -> None:
@@ -444,7 +443,8 @@ def test_long_poll_honours_timeout(tg: FakeTelegramServer) -> None:
         return updates, time.monotonic() - started
 
     updates, elapsed = run_with_bot(tg, scenario)
-    assert updates == () and 0.9 <= elapsed < 5
+    # Only the lower bound: a slow machine can make the poll longer, never shorter than asked.
+    assert updates == () and elapsed >= 0.9
 
 
 def test_offset_confirms_and_limit_and_allowed_updates_filter(tg: FakeTelegramServer) -> None:

@@ -16,6 +16,7 @@ from bot.render.citation import (
     esc,
     marked_passage_html,
     marked_passage_plain,
+    page_label,
     section_label,
     section_reference,
     shorten,
@@ -30,8 +31,17 @@ SHORT_ANSWER = 200  # characters of an answer sentence in the compact list of so
 # --------------------------------------------------------------------------- Telegram HTML
 
 
-def _section_line_html(path: Sequence[str]) -> str:
-    return f"\n📌 Mục: {esc(section_label(path))}" if path else ""
+def _section_line_html(path: Sequence[str], pages: Sequence[int] = ()) -> str:
+    """``📌 Mục: … · trang 2``; a passage without a section still says its page."""
+    page = page_label(pages)
+    if path:
+        return f"\n📌 Mục: {esc(section_label(path))}" + (f" · {page}" if page else "")
+    return f"\n📌 {page[:1].upper()}{page[1:]}" if page else ""
+
+
+def _ocr_line_html(hit: Hit) -> str:
+    """A passage read by OCR may hold misread words: say so before the official quotes it."""
+    return f"\n🔎 <i>{texts.OCR_MARK}</i>" if hit.chunk.ocr else ""
 
 
 def _source_head_html(doc: Document) -> str:
@@ -44,6 +54,9 @@ def _source_head_html(doc: Document) -> str:
 def _compact_source_html(rank: int, hit: Hit, spans: Sequence[Span]) -> str:
     ref = section_reference(hit.chunk.section)
     where = f" · mục {esc(ref)}" if ref else ""
+    page = page_label(hit.chunk.pages)
+    where += f" · {page}" if page else ""
+    where += " · OCR" if hit.chunk.ocr else ""
     sentences = answer_sentences(hit.chunk.text, spans)
     said = shorten(" … ".join(sentences) if sentences else hit.chunk.text, SHORT_ANSWER)
     return f"{rank}. <b>{esc(shorten(document_header(hit.document), 200))}</b>{where}\n<i>“{esc(said)}”</i>"
@@ -51,11 +64,15 @@ def _compact_source_html(rank: int, hit: Hit, spans: Sequence[Span]) -> str:
 
 def answer_messages(answer: Answer) -> list[str]:
     """The reply to a question: the top source in full, then the next sources compactly."""
+    if answer.no_answer and answer.related and answer.hits:
+        return split_html(f"{texts.NO_ANSWER}\n\n⚠️ <b>{texts.RELATED_ONLY}</b>\n"
+                          f"{_compact_source_html(1, answer.hits[0], ())}")
     if answer.no_answer or not answer.hits:
         return [texts.NO_ANSWER]
     top, spans = answer.hits[0], answer.answer_spans[0]
     body = (
-        f"{_source_head_html(top.document)}{_section_line_html(top.chunk.section)}\n"
+        f"{_source_head_html(top.document)}{_section_line_html(top.chunk.section, top.chunk.pages)}"
+        f"{_ocr_line_html(top)}\n"
         f"<blockquote>{marked_passage_html(top.chunk.text, spans)}</blockquote>"
     )
     others = [
@@ -77,7 +94,8 @@ def sources_messages(answer: Answer, start: int) -> list[str]:
         sentences = answer_sentences(hit.chunk.text, spans)
         said = " … ".join(sentences) if sentences else hit.chunk.text
         blocks.append(
-            f"{rank}. <b>{esc(document_header(hit.document))}</b>{_section_line_html(hit.chunk.section)}\n"
+            f"{rank}. <b>{esc(document_header(hit.document))}</b>"
+            f"{_section_line_html(hit.chunk.section, hit.chunk.pages)}{_ocr_line_html(hit)}\n"
             f"<blockquote>{esc(shorten(said, 600))}</blockquote>"
         )
     head = f"<b>Nguồn {start + 1}–{start + len(page)}</b> cho câu hỏi: <i>{esc(shorten(answer.question, 200))}</i>"
@@ -102,6 +120,10 @@ def citation_messages(line: str) -> list[str]:
 
 def plain_answer(answer: Answer) -> str:
     """The same reply as Telegram's, as plain text: answer sentences between «…»."""
+    if answer.no_answer and answer.related and answer.hits:
+        hit = answer.hits[0]
+        return "\n".join([texts.plain(texts.NO_ANSWER), "", "⚠️ " + texts.RELATED_ONLY,
+                          f" {document_header(hit.document)}", f"    “{shorten(hit.chunk.text, SHORT_ANSWER)}”"])
     if answer.no_answer or not answer.hits:
         return texts.plain(texts.NO_ANSWER)
     top, spans = answer.hits[0], answer.answer_spans[0]
@@ -110,6 +132,11 @@ def plain_answer(answer: Answer) -> str:
         lines.append(" ".join(top.document.title.split()))
     if top.chunk.section:
         lines.append(f"Mục: {section_label(top.chunk.section)}")
+    page = page_label(top.chunk.pages)
+    if page:
+        lines.append(page[:1].upper() + page[1:])
+    if top.chunk.ocr:
+        lines.append(texts.OCR_MARK)
     lines.append("")
     lines += ["  │ " + line for line in marked_passage_plain(top.chunk.text, spans).splitlines()]
     lines += ["", "Trích dẫn: " + citation_line(top, spans)]

@@ -13,6 +13,7 @@ import html
 import re
 import unicodedata
 from collections.abc import Sequence
+from dataclasses import replace
 
 from index import Document, Hit, Span, document_label
 from index import section_label as index_section_label
@@ -58,9 +59,30 @@ def short_issuer(issuer: str | None) -> str | None:
     return _UBND.sub("UBND", unicodedata.normalize("NFC", issuer))
 
 
+HANDWRITTEN_NUMBER = "số viết tay – xem bản gốc"
+
+
+def source_label(doc: Document) -> str:
+    """The document's name, saying which parts were not printed and read.
+
+    A number whose digits were written by hand and could not be read is shown
+    as it is printed, ``Chỉ thị số …/CT-UBND (số viết tay – xem bản gốc)``; a
+    date taken from the digital signature because the printed day is
+    handwritten is written ``ký số ngày 11/09/2024``, never as the printed date.
+    """
+    signed_date = doc.date if doc.date_source == "signature" else None
+    label = document_label(replace(doc, date=None) if signed_date else doc)
+    if doc.number and doc.number.startswith("…"):
+        label += f" ({HANDWRITTEN_NUMBER})"
+    if signed_date:
+        y, m, d = signed_date.split("-")
+        label += f" ký số ngày {d}/{m}/{y}"
+    return label
+
+
 def document_header(doc: Document) -> str:
     """``Kế hoạch số 06/KH-UBND-BDVTU ngày 24/3/2021 – UBND tỉnh Phú Thọ``; unknown parts left out."""
-    label = document_label(doc)
+    label = source_label(doc)
     issuer = short_issuer(doc.issuer)
     return f"{label} – {issuer}" if issuer else label
 
@@ -89,6 +111,17 @@ def section_reference(path: Sequence[str]) -> str | None:
     if title and len(title) <= SHORT_TITLE and not title.endswith("…") and _NUMBERING.match(path[-1]):
         return f"{number} ({title})"
     return number
+
+
+def page_label(pages: Sequence[int]) -> str | None:
+    """``trang 2``, ``trang 2–3``: where the passage is in the original, for checking a scan."""
+    if not pages:
+        return None
+    first, last = min(pages), max(pages)
+    return f"trang {first}" if first == last else f"trang {first}–{last}"
+
+
+OCR_NOTE = "văn bản quét, nhận dạng OCR – đối chiếu bản gốc"
 
 
 # --------------------------------------------------------------------------- answer sentences
@@ -153,8 +186,8 @@ def citation_line(hit: Hit, spans: Sequence[Span]) -> str:
     better than a sentence the engine did not choose.
     """
     doc = hit.document
-    source = document_label(doc)
-    if not doc.number and doc.title:
+    source = source_label(doc)
+    if (not doc.number or doc.number.startswith("…")) and doc.title:
         source += f" “{' '.join(doc.title.split())}”"
     line = f"Theo {source}"
     if doc.issuer:
@@ -162,4 +195,9 @@ def citation_line(hit: Hit, spans: Sequence[Span]) -> str:
     ref = section_reference(hit.chunk.section)
     if ref:
         line += f", mục {ref}"
-    return f'{line}: "{_quote(hit.chunk.text, spans)}"'
+    page = page_label(hit.chunk.pages)
+    if page:
+        line += f", {page}"
+    line = f'{line}: "{_quote(hit.chunk.text, spans)}"'
+    # An OCR reading may hold misread words: the minutes must say it was not checked by the bot.
+    return f"{line} ({OCR_NOTE})" if hit.chunk.ocr else line

@@ -46,7 +46,9 @@ HELP = (
     "• <b>Thêm nguồn</b>: các đoạn liên quan tiếp theo;\n"
     "• <b>Toàn văn mục</b>: cả mục chứa đoạn trích;\n"
     "• <b>Trích dẫn</b>: một dòng trích dẫn sẵn để dán vào biên bản;\n"
-    "• <b>Tệp gốc</b>: tệp văn bản gốc.\n\n"
+    "• <b>Tệp gốc</b>: tệp văn bản gốc;\n"
+    "• <b>Ảnh trang gốc</b>: ảnh chụp đúng chỗ đoạn trích trên trang PDF (các dòng được khoanh đỏ), "
+    "để đối chiếu chữ nhận dạng từ bản quét với bản gốc trước khi trích dẫn.\n\n"
     "<b>Lệnh:</b>\n"
     "/docs – danh sách văn bản trong kho\n"
     "/tasks – các cơ quan được giao nhiệm vụ; /tasks và tên cơ quan – nhiệm vụ của cơ quan đó "
@@ -54,7 +56,8 @@ HELP = (
     "/reindex – cập nhật chỉ mục (quản trị viên)\n\n"
     "<b>Trong nhóm:</b> nhắc tên tôi (@…), trả lời tin nhắn của tôi, hoặc dùng lệnh.\n"
     "<b>Quản trị viên</b> gửi tệp .md, .txt, .docx, .doc, .pdf để thêm văn bản vào kho "
-    "(kèm chú thích «thay thế» để thay tệp cùng tên)."
+    "(kèm chú thích «thay thế» để thay tệp cùng tên), hoặc gửi ảnh chụp văn bản giấy (một ảnh hay "
+    "một album nhiều trang): các ảnh được ghép thành một tệp PDF và nhận dạng chữ như bản quét."
 )
 
 NO_ANSWER = (
@@ -64,6 +67,9 @@ NO_ANSWER = (
     "• ghi số hiệu văn bản, ví dụ «Kế hoạch 06/KH-UBND-BDVTU»;\n"
     "• xem danh sách văn bản trong kho bằng lệnh /docs."
 )
+
+# Shown under NO_ANSWER when the best passage is on the topic but does not hold the fact asked.
+RELATED_ONLY = "Đoạn liên quan nhất, không trả lời trực tiếp câu hỏi (chỉ để tham khảo, không dùng để trích dẫn):"
 
 EMPTY_QUESTION = "Anh/chị muốn hỏi gì? Ví dụ: <i>" + EXAMPLE_QUESTIONS[0] + "</i>"
 
@@ -109,6 +115,15 @@ UPLOAD_FAILED = "❌ Không thêm được tệp «{name}»: {reason}\nKho văn 
 REINDEX_STARTED = "⏳ Đang cập nhật chỉ mục từ kho văn bản…"
 
 REPLACE_CAPTIONS = ("thay thế", "thay the", "replace")
+
+OCR_MARK = "Đoạn này được nhận dạng từ bản quét (OCR), có thể sai chữ: đối chiếu bản gốc trước khi trích dẫn."
+PAGE_PHOTO_CAPTION = "🖼 {document}\n{page}: đối chiếu với bản gốc trước khi trích dẫn."
+NO_PAGE_PHOTO = "Không tạo được ảnh trang gốc cho đoạn này (tệp gốc không còn trong kho hoặc không phải PDF)."
+PHOTO_RECEIVED = "⏳ Đã nhận {count} ảnh. Đang ghép thành tệp PDF, nhận dạng chữ và lập chỉ mục…"
+PHOTO_NOT_READ = "❌ Không đọc được ảnh đã gửi: {reason}\nKho văn bản và chỉ mục không thay đổi."
+OCR_PROGRESS = "⏳ «{name}»: đang nhận dạng trang {done}/{total}…"
+OCR_DONE = "⏳ «{name}»: đã nhận dạng {total} trang, đang lập chỉ mục…"
+PHOTO_TOO_BIG = "Ảnh có dung lượng {size:.1f} MB, vượt giới hạn {limit:g} MB nên không được tải về."
 
 
 def plain(markup: str) -> str:

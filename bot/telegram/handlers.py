@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import functools
 import logging
 import time
@@ -40,19 +41,24 @@ from telegram.ext import (
 
 from bot import render
 from bot.render import reports, texts
+from bot.render.citation import page_label
 from bot.settings import BotSettings
 from bot.telegram import keyboards
 from bot.telegram.access import addressed, command_target, is_admin, may_ask, strip_mention
 from bot.telegram.keyboards import Citation, DocsPage, MoreSources, SourceFile, WholeSection, fingerprint
 from bot.telegram.state import QuestionStore, upload_dir
+from bot.telegram.uploads import Albums, PageProgress
 from index import SUPPORTED_EXTENSIONS, Engine, EngineError, Hit, ReadError
 
 logger = logging.getLogger(__name__)
 
 UPLOAD_SUFFIXES = SUPPORTED_EXTENSIONS  # checked before downloading, so refused files cost nothing
+# Photos sent as files (uncompressed, the better for OCR) are read like photos sent as photos.
+IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".tif", ".tiff")
 TYPING_EVERY = 4.0  # Telegram shows "typing…" for about 5 s after each sendChatAction
 CITATION_DEPTH = 20  # hits searched again to find the answer sentences of a cited passage
 MAX_SEND_BYTES = 50 * 1024 * 1024  # Bot API limit for sendDocument uploads
+MAX_PAGE_PICTURES = 3  # a passage rarely spans more; a longer one is better read in the original file
 
 Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]]
 
@@ -64,6 +70,7 @@ class Services:
     settings: BotSettings
     engine: Engine
     store: QuestionStore
+    albums: Albums = dataclasses.field(default_factory=Albums)
 
 
 def services(context: ContextTypes.DEFAULT_TYPE) -> Services:
@@ -83,6 +90,8 @@ def _describe(update: Update) -> str:
         return "other"
     if message.document is not None:
         return f"upload size={message.document.file_size}"
+    if message.photo:
+        return f"photo size={message.photo[-1].file_size} album={message.media_group_id is not None}"
     target = command_target(message) if message.text else None
     if target is not None:
         return f"command=/{target[0]}"
@@ -341,6 +350,8 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             await _citation(update, context, action)
         case SourceFile():
             await _source_file(update, context, action)
+        case keyboards.PagePicture():
+            await _page_picture(update, context, action)
         case _:
             await _say(update, texts.UNKNOWN_BUTTON)
 
@@ -406,6 +417,29 @@ async def _source_file(update: Update, context: ContextTypes.DEFAULT_TYPE, actio
         )
 
 
+async def _page_picture(update: Update, context: ContextTypes.DEFAULT_TYPE, action: keyboards.PagePicture) -> None:
+    """The passage's place on each of its pages, lines outlined, to check the OCR against the scan."""
+    engine = services(context).engine
+    hit = await asyncio.to_thread(engine.passage, action.chunk_id)
+    if not _same_passage(hit, action.chunk_id, action.fingerprint, action.doc_id):
+        await _say(update, texts.STALE_PASSAGE)
+        return
+    sent = False
+    async with keep_typing(update.effective_chat, ChatAction.UPLOAD_PHOTO):
+        for page in hit.chunk.pages[:MAX_PAGE_PICTURES]:
+            png = await asyncio.to_thread(engine.page_image, action.chunk_id, page)
+            if png is None:
+                continue
+            caption = texts.PAGE_PHOTO_CAPTION.format(
+                document=render.esc(render.shorten(render.document_header(hit.document), 600)),
+                page=page_label([page]).capitalize())
+            await context.bot.send_photo(update.effective_chat.id, png, caption=caption, parse_mode=ParseMode.HTML,
+                                         reply_parameters=_reply_parameters(update))
+            sent = True
+    if not sent:
+        await _say(update, texts.NO_PAGE_PHOTO)
+
+
 async def _docs_page(update: Update, context: ContextTypes.DEFAULT_TYPE, page: int) -> None:
     documents = await asyncio.to_thread(services(context).engine.documents)
     text, pages = render.docs_page(documents, page)
@@ -431,6 +465,9 @@ async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     document = message.document
     name = document.file_name or "van-ban"
     suffix = Path(name).suffix.lower()
+    if suffix in IMAGE_SUFFIXES:
+        await _add_photos(update, context, [document], f"{Path(name).stem}.pdf", message.caption)
+        return
     if suffix not in UPLOAD_SUFFIXES:
         await _say(update, texts.UPLOAD_UNSUPPORTED)
         return
@@ -453,8 +490,12 @@ async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     try:
         await telegram_file.download_to_drive(local)
         started = time.perf_counter()
-        async with keep_typing(update.effective_chat):
-            saved, report = await asyncio.to_thread(svc.engine.add_file, local, name, replace)
+        pages = PageProgress(progress, name, asyncio.get_running_loop())
+        try:
+            async with keep_typing(update.effective_chat):
+                saved, report = await asyncio.to_thread(svc.engine.add_file, local, name, replace, pages)
+        finally:
+            await pages.settle()
         seconds = time.perf_counter() - started
     except ReadError as exc:
         logger.info("upload refused (%s): %s", type(exc).__name__, exc)
@@ -469,6 +510,72 @@ async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         local.unlink(missing_ok=True)
     logger.info("upload saved as %s (duplicate_of=%s, renamed=%s, replaced=%s) in %.1f s", saved.file,
                 saved.duplicate_of, saved.renamed, saved.replaced, seconds)
+    await _replace(progress, reports.upload_report(saved, report, seconds), context)
+
+
+@logged
+async def on_photo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Photos of a paper document (one, or an album) become one PDF in the corpus, read like a scan."""
+    svc = services(context)
+    message = update.message
+    collected = await svc.albums.collect(message)
+    if collected is None:
+        return  # a later photo of an album: the handler of its first photo takes them all
+    photos, caption = collected
+    if not is_admin(svc.settings, update.effective_user.id):
+        await _say(update, texts.ADMIN_ONLY_UPLOAD)
+        return
+    await _add_photos(update, context, photos, None, caption)
+
+
+def _photo_name(caption: str | None, bot_username: str) -> str:
+    """The caption names the document ("Công văn 125 Sở Nội vụ"); without one, the time it was sent."""
+    text = strip_mention(caption or "", bot_username).strip()
+    if text and not _wants_replace(text, bot_username):
+        return f"{text[:80]}.pdf"
+    return f"anh-chup-{time.strftime('%Y%m%d-%H%M%S')}.pdf"
+
+
+async def _add_photos(update: Update, context: ContextTypes.DEFAULT_TYPE, photos: Sequence,
+                      name: str | None, caption: str | None) -> None:
+    """Download the photos (PhotoSize or image Document), save them as one PDF and index it."""
+    svc = services(context)
+    name = name or _photo_name(caption, context.bot.username)
+    too_big = [p.file_size for p in photos if p.file_size is not None and p.file_size > svc.settings.max_upload_bytes]
+    if too_big:
+        await _say(update, texts.PHOTO_TOO_BIG.format(size=too_big[0] / 2**20, limit=svc.settings.max_upload_mb))
+        return
+    replace = _wants_replace(caption, context.bot.username)
+    progress = (await _send(update, context, [texts.PHOTO_RECEIVED.format(count=len(photos))]))[0]
+    folder = upload_dir(svc.settings.state_dir)
+    batch = uuid.uuid4().hex
+    local: list[Path] = []
+    try:
+        for i, photo in enumerate(photos):
+            telegram_file = await photo.get_file()
+            suffix = Path(telegram_file.file_path or "").suffix.lower() or ".jpg"
+            local.append(await telegram_file.download_to_drive(folder / f"{batch}-{i:02d}{suffix}"))
+        started = time.perf_counter()
+        pages = PageProgress(progress, name, asyncio.get_running_loop())
+        try:
+            async with keep_typing(update.effective_chat):
+                saved, report = await asyncio.to_thread(svc.engine.add_photos, local, name, replace, pages)
+        finally:
+            await pages.settle()
+        seconds = time.perf_counter() - started
+    except ReadError as exc:
+        logger.info("photo upload refused (%s): %s", type(exc).__name__, exc)
+        await _replace(progress, [texts.PHOTO_NOT_READ.format(reason=render.esc(exc.user_message))], context)
+        return
+    except EngineError as exc:
+        logger.warning("photo upload failed: %s", exc)
+        await _replace(progress, ["❌ " + render.esc(exc.user_message)], context)
+        return
+    finally:
+        for path in local:
+            path.unlink(missing_ok=True)
+    logger.info("%d photo(s) saved as %s (duplicate_of=%s) in %.1f s", len(photos), saved.file, saved.duplicate_of,
+                seconds)
     await _replace(progress, reports.upload_report(saved, report, seconds), context)
 
 
@@ -497,5 +604,6 @@ def register(app: Application) -> None:
     app.add_handler(MessageHandler(new_message & filters.COMMAND, on_unknown_command))
     app.add_handler(MessageHandler(new_message & filters.TEXT & ~filters.COMMAND, on_question))
     app.add_handler(MessageHandler(new_message & filters.Document.ALL, on_document))
+    app.add_handler(MessageHandler(new_message & filters.PHOTO, on_photo))
     app.add_handler(CallbackQueryHandler(on_button))
     app.add_error_handler(on_error)

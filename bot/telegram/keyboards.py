@@ -56,6 +56,15 @@ class SourceFile:
 
 
 @dataclass(frozen=True)
+class PagePicture:
+    """The picture of a passage's place on its PDF page, to check an OCR reading."""
+
+    chunk_id: int
+    fingerprint: str
+    doc_id: str
+
+
+@dataclass(frozen=True)
 class DocsPage:
     page: int
 
@@ -66,7 +75,7 @@ class TasksPage:
     page: int
 
 
-Action = MoreSources | WholeSection | Citation | SourceFile | DocsPage | TasksPage
+Action = MoreSources | WholeSection | Citation | SourceFile | DocsPage | TasksPage | PagePicture
 
 
 def encode(action: Action) -> str:
@@ -83,6 +92,8 @@ def encode(action: Action) -> str:
             data = f"c:{q}:{chunk_id}:{fp}:{doc_id}"
         case SourceFile(doc_id):
             data = f"f:{doc_id}"
+        case PagePicture(chunk_id, fp, doc_id):
+            data = f"p:{chunk_id}:{fp}:{doc_id}"
         case DocsPage(page):
             data = f"d:{page}"
         case TasksPage(q, page):
@@ -111,6 +122,9 @@ def decode(data: str | None) -> Action | None:
             return Citation(int(q), int(chunk_id), fp, doc_id) if doc_id else None
         if kind == "f":
             return SourceFile(rest)
+        if kind == "p":
+            chunk_id, fp, doc_id = rest.split(":", 2)
+            return PagePicture(int(chunk_id), fp, doc_id) if doc_id else None
         if kind == "d":
             return DocsPage(int(rest))
         if kind == "t":
@@ -141,7 +155,7 @@ def _section_button(text: str, hit: Hit) -> InlineKeyboardButton | None:
 
 
 def answer_keyboard(answer: Answer, question_id: int, has_more: bool) -> InlineKeyboardMarkup | None:
-    """Buttons under an answer: more sources, whole section, citation line, original file.
+    """Buttons under an answer: more sources, whole section, citation line, original file, page picture.
 
     A last row opens the whole section of each of the other sources listed.
     """
@@ -157,9 +171,12 @@ def answer_keyboard(answer: Answer, question_id: int, has_more: bool) -> InlineK
                                          top.document.doc_id)),
         _button("📎 Tệp gốc", SourceFile(top.document.doc_id)),
     ]
+    # A passage from a PDF page: its picture lets the official check an OCR reading before citing it.
+    picture = [_button("🖼 Ảnh trang gốc", PagePicture(top.chunk.chunk_id, fingerprint(top.chunk.text),
+                                                       top.document.doc_id))] if top.chunk.boxes else []
     others = [_section_button(f"Mục nguồn {rank}", hit)
               for rank, hit in enumerate(answer.hits[1:PAGE_SIZE], start=2)]
-    return _rows(first, second, others[:2], others[2:])
+    return _rows(first, second, picture, others[:2], others[2:])
 
 
 def sources_keyboard(answer: Answer, question_id: int, start: int, has_more: bool

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from index.language.normalize import canonical, diacritic_ratio, fold
 from index.language.segment import abbreviation_terms, bigrams, date_terms, number_terms, syllables
+from index.rank.ask import Ask, read_ask
 
 # Question words carry no content; matching them only adds noise.
 _STOP = {
@@ -51,6 +52,7 @@ class Query:
     numbers: tuple[str, ...]
     dates: tuple[str, ...]
     kinds: tuple[str, ...]  # expected answer kinds, most specific first
+    ask: Ask = Ask("open")  # the fact asked for and what about, for the no-answer decision
 
 
 def parse_query(text: str) -> Query:
@@ -65,4 +67,5 @@ def parse_query(text: str) -> Query:
     content_bi = [f"{a}_{b}" for a, b in zip(syl, syl[1:]) if a not in _STOP and b not in _STOP]
     return Query(text=text, canonical=canon, accented=diacritic_ratio(canon) >= 0.2, terms=tuple(terms),
                  content_syllables=tuple(dict.fromkeys(content)), content_bigrams=tuple(dict.fromkeys(content_bi)),
-                 numbers=numbers, dates=dates, kinds=kinds)
+                 numbers=numbers, dates=dates, kinds=kinds,
+                 ask=read_ask(folded, kinds, numbers, tuple(dict.fromkeys(content))))

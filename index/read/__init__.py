@@ -12,6 +12,7 @@ from __future__ import annotations
 import importlib
 import logging
 import zipfile
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -56,8 +57,13 @@ def _by_content(path: Path, suffix: str, module_name: str) -> str:
     return module_name
 
 
-def read_file(path: Path) -> list[Block]:
-    """Blocks of one file; raises a ``ReadError`` subclass with a Vietnamese ``user_message``."""
+def read_file(path: Path, progress: Callable[[int, int], None] | None = None) -> list[Block]:
+    """Blocks of one file; raises a ``ReadError`` subclass with a Vietnamese ``user_message``.
+
+    ``progress(done_pages, total_pages)`` is called while scanned pages are
+    recognised (the bot shows "đang nhận dạng trang 3/10"); OCR results are
+    cached by the file's content, so reading the same scan again is quick.
+    """
     path = Path(path)
     suffix = path.suffix.lower()
     module_name = _MODULES.get(suffix)
@@ -70,7 +76,7 @@ def read_file(path: Path) -> list[Block]:
     module_name = _by_content(path, suffix, module_name)
     try:
         reader = importlib.import_module(module_name)
-        blocks = reader.read(path)
+        blocks = reader.read(path, progress=progress) if module_name == _MODULES[".pdf"] else reader.read(path)
     except ReadError:
         raise
     except PermissionError as exc:

@@ -14,7 +14,7 @@ import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from index.records import Block
+from index.records import Block, Box
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,8 @@ class Line:
     top: float | None = None
     bottom: float | None = None
     region: object = None  # OCR block/paragraph id: a change is a new block
+    ocr: bool = False  # read by OCR (lines with an OCR ``region`` count as OCR too)
+    conf: float | None = None  # OCR: the mean confidence of the line's words (0-100)
 
 
 _SPACES = re.compile(r"[ \t\u00a0]+")
@@ -173,12 +175,45 @@ def page_blocks(lines: Sequence[Line], page: int | None = None) -> list[Block]:
     blocks = []
     for group in groups:
         text = group[0].text
+        spans = [(0, len(text))]
         for line in group[1:]:
             text = _join(text, line.text)
+            spans.append((len(text) - len(line.text), len(text)))
         # Soft hyphens left inside a line are invisible in the source.
-        text = text.replace("\u00ad", "").replace("\x02", "")
-        blocks.append(Block(text=text, bold=all(ln.bold for ln in group), page=page))
+        text, spans = _without_soft_hyphens(text, spans)
+        blocks.append(Block(text=text, bold=all(ln.bold for ln in group), page=page,
+                            boxes=_line_boxes(group, spans, page),
+                            ocr=any(ln.ocr or ln.region is not None for ln in group)))
     return blocks
+
+
+def _without_soft_hyphens(text: str, spans: list[tuple[int, int]]) -> tuple[str, list[tuple[int, int]]]:
+    """Drop soft hyphens and keep each line's character range pointing at the same words."""
+    if "\u00ad" not in text and "\x02" not in text:
+        return text, spans
+    kept, shift = [], []  # shift[i]: characters removed before position i
+    removed = 0
+    for char in text:
+        shift.append(removed)
+        if char in "\u00ad\x02":
+            removed += 1
+        else:
+            kept.append(char)
+    shift.append(removed)
+    return "".join(kept), [(a - shift[a], b - shift[b]) for a, b in spans]
+
+
+def _line_boxes(group: Sequence[Line], spans: Sequence[tuple[int, int]], page: int | None) -> tuple[Box, ...]:
+    """Each line's box with its character range in the block text; lines without geometry are left out."""
+    if page is None:
+        return ()
+    out = []
+    for line, (start, end) in zip(group, spans):
+        box = _box(line)
+        if box is not None:
+            x0, x1, top, bottom = box
+            out.append(Box(page=page, x0=x0, top=top, x1=x1, bottom=bottom, start=start, end=end))
+    return tuple(out)
 
 
 def document_blocks(pages: Sequence[Sequence[Line]]) -> list[Block]:
@@ -187,7 +222,6 @@ def document_blocks(pages: Sequence[Sequence[Line]]) -> list[Block]:
     for number, lines in enumerate(pages, start=1):
         blocks = page_blocks(lines, number)
         if blocks and out:
-            first = blocks[0]
-            blocks[0] = Block(first.text, first.kind, first.bold, first.heading_level, first.page, True)
+            blocks[0] = replace(blocks[0], page_break_before=True)
         out.extend(blocks)
     return out

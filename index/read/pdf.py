@@ -12,7 +12,7 @@ from __future__ import annotations
 import ctypes
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -22,7 +22,9 @@ from index.errors import CorruptFile, OcrUnavailable, ProtectedFile
 from index.read import lines as layout
 from index.read import ocr
 from index.read.lines import Line
-from index.records import Block
+from index.read.scan import cache, signatures, stamps
+from index.read.scan.header import reorder_header
+from index.records import Block, Signature
 
 logger = logging.getLogger(__name__)
 
@@ -49,6 +51,9 @@ class _Page:
     lines: list[Line]
     chars: int  # visible characters of the text layer once stamp lines are removed
     needs_ocr: bool
+    width: float = 0.0
+    height: float = 0.0
+    signatures: tuple[Signature, ...] = ()
 
 
 def _unreadable_share(lines: list[Line]) -> float:
@@ -61,8 +66,13 @@ def _unreadable_share(lines: list[Line]) -> float:
 
 
 def _needs_ocr(page: pdfium.PdfPage, lines: list[Line], chars: int) -> bool:
-    """A scan: (almost) no text layer, or one whose font gives no Unicode, over an image."""
+    """A scan: (almost) no text layer, one whose font gives no Unicode, or a hidden OCR layer of garbage."""
     if chars >= MIN_TEXT_CHARS and _unreadable_share(lines) < 0.2:
+        if not stamps.looks_garbled(" ".join(ln.text for ln in lines)):
+            return False
+        if _has_image(page):
+            logger.info("text layer looks like garbage (a scanner's hidden OCR layer): reading the page by OCR")
+            return True
         return False
     return _has_image(page)
 
@@ -72,10 +82,37 @@ def _is_stamp_page(lines: list[Line]) -> bool:
 
 
 def _without_stamp(lines: list[Line]) -> list[Line]:
-    """Drop the signature stamp's lines; they are not the document's words."""
-    if not _is_stamp_page(lines):
-        return lines
-    return [ln for ln in lines if not (_STAMP_LINE.search(ln.text) or _STAMP_MARK.search(ln.text))]
+    """Drop the signature stamp's, the registry's and the copy's lines; they are not the document's words."""
+    signature_page = _is_stamp_page(lines)
+    dropped = [stamps.is_stamp_line(ln.text, signature_page=signature_page)
+               or signature_page and bool(_STAMP_LINE.search(ln.text) or _STAMP_MARK.search(ln.text)) for ln in lines]
+    for i, line in enumerate(lines):
+        if dropped[i] and re.match(r"^\s*(?:CÔNG VĂN\s+)?(?:ĐẾN|DẾN)\b", line.text):
+            # "UBND TỈNH LÂM ĐỒNG" / "ĐẾN Số: 1614 …": the registry's name heads its stamp, just above it.
+            above = next((j for j in range(i - 1, -1, -1) if _stacked(lines[j], line)), None)
+            if above is not None and len(lines[above].text) <= 45 and lines[above].text.upper() == lines[above].text:
+                dropped[above] = True
+    return [ln for ln, drop in zip(lines, dropped) if not drop]
+
+
+def _stacked(upper: Line, lower: Line) -> bool:
+    """``upper`` sits right above ``lower`` and over the same columns (one stamp, two lines)."""
+    if None in (upper.x0, upper.x1, upper.top, upper.bottom, lower.x0, lower.x1, lower.top):
+        return False
+    height = max(upper.bottom - upper.top, 1.0)
+    overlap = min(upper.x1, lower.x1) - max(upper.x0, lower.x0)
+    width = min(upper.x1 - upper.x0, lower.x1 - lower.x0)
+    return 0 <= lower.top - upper.bottom <= 1.5 * height and overlap >= 0.4 * max(width, 1.0)
+
+
+def _stamp_signature(lines: list[Line]) -> Signature | None:
+    """The signature stamp of a page (text layer or OCR), before its lines are dropped."""
+    texts = [ln.text for ln in lines]
+    if not any(_STAMP_MARK.search(t) or stamps.is_copy_mark(t) for t in texts):
+        return None
+    kept = [t for t in texts if _STAMP_MARK.search(t) or _STAMP_LINE.search(t) or stamps.is_signature_line(t)
+            or stamps.is_copy_mark(t) or stamps.is_stamp_line(t, signature_page=True)]
+    return signatures.from_stamp(kept)
 
 
 class _FontCache:
@@ -189,31 +226,48 @@ def _open(path: Path) -> pdfium.PdfDocument:
         raise CorruptFile(f"{path}: cannot open PDF: {exc}") from exc
 
 
-def read(path: Path) -> list[Block]:
+def read(path: Path, progress: ocr.Progress | None = None) -> list[Block]:
+    """Blocks of a PDF; ``progress(done, total)`` is called as scanned pages are recognised."""
     document = _open(path)
     try:
         pages: list[_Page] = []
         for index in range(len(document)):
             page = document[index]
             try:
-                lines = _without_stamp(_text_lines(page))
+                raw = _text_lines(page)
+                stamp = _stamp_signature(raw)
+                lines = _without_stamp(raw)
                 chars = sum(len(ln.text.replace(" ", "")) for ln in lines)
-                pages.append(_Page(lines, chars, _needs_ocr(page, lines, chars)))
+                width, height = page.get_size()
+                pages.append(_Page(lines, chars, _needs_ocr(page, lines, chars), width, height,
+                                   (stamp,) if stamp else ()))
             finally:
                 page.close()
         scans = [i for i, p in enumerate(pages) if p.needs_ocr]
-        page_lines = [p.lines for p in pages]
         if scans:
-            page_lines = _with_ocr(path, document, pages, scans)
-        return layout.document_blocks(page_lines)
+            pages = _with_ocr(path, document, pages, scans, progress)
+        page_lines = [reorder_header(p.lines, p.width, p.height) for p in pages]
+        blocks = layout.document_blocks(page_lines)
+        return _with_signatures(blocks, path, pages)
     finally:
         document.close()
 
 
+def _with_signatures(blocks: list[Block], path: Path, pages: list[_Page]) -> list[Block]:
+    """Every block carries the signatures of its page: the stamp's and the PDF dictionary's."""
+    by_page = {i + 1: list(p.signatures) for i, p in enumerate(pages)}
+    for index, signature in signatures.from_pdf(path):
+        by_page.setdefault((index or 0) + 1, []).append(signature)
+    if not any(by_page.values()):
+        return blocks
+    return [replace(b, signatures=tuple(by_page.get(b.page or 1, ()))) if by_page.get(b.page or 1) else b
+            for b in blocks]
+
+
 def _with_ocr(
-    path: Path, document: pdfium.PdfDocument, pages: list[_Page], scans: list[int]
-) -> list[list[Line]]:
-    page_lines = [p.lines for p in pages]
+    path: Path, document: pdfium.PdfDocument, pages: list[_Page], scans: list[int],
+    progress: ocr.Progress | None = None,
+) -> list[_Page]:
     if not ocr.available():
         # A short typed page (a signature page with a seal image) is still
         # usable; a page with no readable text would silently go missing.
@@ -224,9 +278,12 @@ def _with_ocr(
             )
         short = [i + 1 for i in scans]
         logger.warning("%s: tesseract unavailable, keeping the short text layer of pages %s", path, short)
-        return page_lines
+        return pages
     logger.info("%s: OCR of %d scanned page(s) of %d", path, len(scans), len(pages))
-    for index, lines in ocr.ocr_pages(document, scans).items():
+    out = list(pages)
+    for index, lines in ocr.ocr_pages(document, scans, key=cache.file_key(path), progress=progress).items():
         # The stamp drawn on the page is read back by OCR too.
-        page_lines[index] = _without_stamp(lines)
-    return page_lines
+        stamp = None if pages[index].signatures else _stamp_signature(lines)
+        out[index] = replace(pages[index], lines=_without_stamp(lines),
+                             signatures=pages[index].signatures + ((stamp,) if stamp else ()))
+    return out

@@ -14,15 +14,15 @@ import os
 import shutil
 import sqlite3
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from index.records import Chunk, Deadline, Document, Reference, Task
+from index.records import Box, Chunk, Deadline, Document, Reference, Task
 
 logger = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 3  # 2: passages carry their line boxes and an OCR flag; 3: documents their digital signature
 DB_NAME = "index.sqlite"
 MANIFEST = "manifest.json"
 POINTER = "CURRENT"
@@ -36,13 +36,15 @@ CREATE TABLE IF NOT EXISTS files (
 CREATE TABLE IF NOT EXISTS documents (
     doc_id TEXT PRIMARY KEY, file TEXT NOT NULL, ordinal INTEGER NOT NULL,
     type TEXT, number TEXT, date TEXT, issuer TEXT, title TEXT, signer TEXT, locality TEXT, place TEXT,
+    signed_by TEXT, signed_at TEXT, date_source TEXT,
     text TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS documents_file ON documents(file);
 CREATE TABLE IF NOT EXISTS chunks (
     chunk_id INTEGER PRIMARY KEY AUTOINCREMENT, doc_id TEXT NOT NULL, ordinal INTEGER NOT NULL,
     section TEXT NOT NULL, text TEXT NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL,
-    embed_key TEXT NOT NULL, terms TEXT NOT NULL, words TEXT NOT NULL
+    embed_key TEXT NOT NULL, terms TEXT NOT NULL, words TEXT NOT NULL,
+    boxes TEXT NOT NULL DEFAULT '[]', ocr INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc_id, ordinal);
 CREATE TABLE IF NOT EXISTS tasks (
@@ -58,7 +60,8 @@ CREATE TABLE IF NOT EXISTS refs (
 CREATE INDEX IF NOT EXISTS refs_doc ON refs(doc_id);
 """
 
-_DOC_FIELDS = ("doc_id", "file", "type", "number", "date", "issuer", "title", "signer", "locality", "place")
+_DOC_FIELDS = ("doc_id", "file", "type", "number", "date", "issuer", "title", "signer", "locality", "place",
+               "signed_by", "signed_at", "date_source")
 
 
 @dataclass(frozen=True)
@@ -128,8 +131,12 @@ def new_version(index_dir: Path) -> Path:
     return folder
 
 
-def publish(index_dir: Path, staging: Path) -> Path:
-    """Make a fully written staging folder the current version, atomically."""
+def publish(index_dir: Path, staging: Path, on_phase: Callable[[str], None] | None = None) -> Path:
+    """Make a fully written staging folder the current version, atomically.
+
+    ``on_phase`` is told "swap" (version folder final, ``CURRENT`` not yet switched) and,
+    through :func:`collect_garbage`, "collect"; the crash tests kill the build there.
+    """
     for p in staging.iterdir():
         if p.is_file():
             with open(p, "rb") as fh:
@@ -138,14 +145,19 @@ def publish(index_dir: Path, staging: Path) -> Path:
     final = staging.with_name(staging.name.removeprefix(".tmp-"))
     os.rename(staging, final)
     _fsync_dir(final.parent)
+    if on_phase is not None:
+        on_phase("swap")
     _write_atomic(index_dir / POINTER, final.name.encode())
     _fsync_dir(index_dir)
-    collect_garbage(index_dir)
+    collect_garbage(index_dir, on_phase=on_phase)
     return final
 
 
-def collect_garbage(index_dir: Path, keep: int = 2) -> None:
-    """Remove unfinished builds and all but the newest ``keep`` versions (readers may hold the previous one)."""
+def collect_garbage(index_dir: Path, keep: int = 2, on_phase: Callable[[str], None] | None = None) -> None:
+    """Remove unfinished builds and all but the newest ``keep`` versions (readers may hold the previous one).
+
+    ``on_phase("collect")`` is called after the first folder is removed (see :func:`publish`).
+    """
     root = index_dir / VERSIONS
     if not root.exists():
         return
@@ -159,6 +171,9 @@ def collect_garbage(index_dir: Path, keep: int = 2) -> None:
         if p.name.startswith(".tmp-") and _is_live_tmp(p):
             continue
         shutil.rmtree(p, ignore_errors=True)
+        if on_phase is not None:
+            on_phase("collect")
+            on_phase = None
 
 
 def _is_live_tmp(folder: Path) -> bool:
@@ -229,10 +244,10 @@ class Database:
         ids = []
         for i, (c, key, t, w) in enumerate(zip(chunks, embed_keys, terms, words)):
             cur = self.conn.execute(
-                'INSERT INTO chunks(doc_id, ordinal, section, text, start, "end", embed_key, terms, words) '
-                "VALUES (?,?,?,?,?,?,?,?,?)",
+                'INSERT INTO chunks(doc_id, ordinal, section, text, start, "end", embed_key, terms, words, '
+                "boxes, ocr) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                 (c.doc_id, i, json.dumps(list(c.section), ensure_ascii=False), c.text, c.start, c.end, key,
-                 " ".join(t), " ".join(w)),
+                 " ".join(t), " ".join(w), _boxes_json(c.boxes), int(c.ocr)),
             )
             ids.append(int(cur.lastrowid))
         return ids
@@ -257,7 +272,7 @@ class Database:
         for i in range(0, len(ids), 500):
             part = ids[i:i + 500]
             rows = self.conn.execute(
-                f'SELECT chunk_id, doc_id, section, text, start, "end" FROM chunks WHERE chunk_id IN '
+                f'SELECT {_CHUNK_COLUMNS} FROM chunks WHERE chunk_id IN '
                 f"({','.join('?' * len(part))})", part)
             for r in rows:
                 out[r["chunk_id"]] = _chunk(r)
@@ -265,7 +280,7 @@ class Database:
 
     def chunks_of(self, doc_id: str) -> list[Chunk]:
         rows = self.conn.execute(
-            'SELECT chunk_id, doc_id, section, text, start, "end" FROM chunks WHERE doc_id=? ORDER BY ordinal',
+            f"SELECT {_CHUNK_COLUMNS} FROM chunks WHERE doc_id=? ORDER BY ordinal",
             (doc_id,))
         return [_chunk(r) for r in rows]
 
@@ -299,6 +314,16 @@ class Database:
         yield from self.conn.execute("SELECT chunk_id, terms, words FROM chunks ORDER BY chunk_id")
 
 
+_CHUNK_COLUMNS = 'chunk_id, doc_id, section, text, start, "end", boxes, ocr'
+
+
+def _boxes_json(boxes: tuple[Box, ...]) -> str:
+    """Compact rows ``[page, x0, top, x1, bottom, start, end]``; a tenth of a point is plenty for a crop."""
+    return json.dumps([[b.page, round(b.x0, 1), round(b.top, 1), round(b.x1, 1), round(b.bottom, 1), b.start, b.end]
+                       for b in boxes], separators=(",", ":"))
+
+
 def _chunk(r: sqlite3.Row) -> Chunk:
+    boxes = tuple(Box(*row) for row in json.loads(r["boxes"] or "[]"))
     return Chunk(chunk_id=r["chunk_id"], doc_id=r["doc_id"], section=tuple(json.loads(r["section"])),
-                 text=r["text"], start=r["start"], end=r["end"])
+                 text=r["text"], start=r["start"], end=r["end"], boxes=boxes, ocr=bool(r["ocr"]))

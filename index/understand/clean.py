@@ -3,7 +3,10 @@
 Converted and scanned plans break pages in the middle of sentences, repeat the
 last line of a page at the top of the next one and leave page numbers behind.
 An official quoting a passage must get the sentence whole, so fragments are
-joined back and repeats dropped, without rewriting any word.
+joined back and repeats dropped, without rewriting any word. A block that is
+the very same as the one before it (a line pasted over and over) is kept once;
+the same line recurring under different headings ("- Thời gian thực hiện: Năm
+2021" in every task) is not a repeat and stays.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ _DANGLING = {"ngày", "số", "của", "và", "tại", "với", "theo", "về", 
 
 
 def clean_blocks(blocks: list[Block]) -> list[Block]:
-    """Drop page numbers and repeated fragments, join sentences cut by a page break."""
+    """Drop page numbers, repeated fragments and runs of one block, join sentences cut by a page break."""
     out: list[Block] = []
     pending_break = False
     for block in blocks:
@@ -38,6 +41,11 @@ def clean_blocks(blocks: list[Block]) -> list[Block]:
         if text != block.text or (pending_break and not block.page_break_before):
             block = replace(block, text=text, page_break_before=block.page_break_before or pending_break)
         pending_break = False
+        if out and _is_duplicate(out[-1], block):
+            # A line pasted over and over (a 2 MB file of one line once made 3,585 identical
+            # passages and took five minutes to index): one copy says all the others say.
+            pending_break = block.page_break_before
+            continue
         if out and _is_repeat(out[-1], block):
             pending_break = block.page_break_before
             continue
@@ -46,6 +54,11 @@ def clean_blocks(blocks: list[Block]) -> list[Block]:
             continue
         out.append(block)
     return out
+
+
+def _is_duplicate(prev: Block, block: Block) -> bool:
+    """The same block again right after itself; table rows may legitimately repeat (empty cells, "x")."""
+    return block.text == prev.text and block.kind == prev.kind and block.kind != "row"
 
 
 def _is_repeat(prev: Block, block: Block) -> bool:
@@ -84,4 +97,8 @@ def _continues(prev: Block, block: Block) -> bool:
 
 def _join(prev: Block, block: Block) -> Block:
     glue = "" if _WORD_HYPHEN_END.search(prev.text) and not block.text[0].islower() else " "
-    return replace(prev, text=prev.text + glue + block.text)
+    # The joined block keeps both halves' line boxes (the second shifted to its new offset), so a
+    # sentence cut by a page break is still outlined on both pages.
+    shift = len(prev.text) + len(glue)
+    boxes = prev.boxes + tuple(replace(b, start=b.start + shift, end=b.end + shift) for b in block.boxes)
+    return replace(prev, text=prev.text + glue + block.text, boxes=boxes, ocr=prev.ocr or block.ocr)

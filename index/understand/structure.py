@@ -19,6 +19,10 @@ CLOSING = "Chữ ký và nơi nhận"
 MAX_TITLE = 120
 
 _ROMAN = "IVXLC"
+_ORDINALS = ("nhất", "hai", "ba", "tư", "năm", "sáu", "bảy", "tám", "chín", "mười")  # "Phần thứ hai"
+# Tesseract reads a serif "II" as "H" and "III" as "HI"/"Ill"; after "I." such a token is the next numeral.
+_OCR_ROMAN = re.compile(r"^(H|Il|lI|ll|HI|Hl|HIL|HL|Ill|IIl|lII|lll)\s*[.,]?\s+(?=[^\W\d_])")
+_OCR_ROMAN_VALUE = {"H": "II", "Il": "II", "lI": "II", "ll": "II"}
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("part", re.compile(r"^(?:PHẦN|Phần)\s+(?:THỨ\s+|thứ\s+)?([IVXLC]+|\d+|[^\W\d_]+)\b[.:]?\s*")),
     ("chapter", re.compile(r"^(?:CHƯƠNG|Chương)\s+([IVXLC]+|\d+)\b[.:]?\s*")),
@@ -60,11 +64,21 @@ def marker_of(text: str) -> Marker | None:
         label = m.group(1)
         if kind == "roman" and not _valid_roman(label):
             continue
-        if kind == "part" and not (label.isdigit() or set(label) <= set(_ROMAN) or label.isupper() or label.istitle()):
+        if kind == "part" and not (label.isdigit() or set(label) <= set(_ROMAN) or label.isupper() or label.istitle()
+                                   or label in _ORDINALS):
             continue
         rank = _BASE_RANK.get(kind, 0) if kind != "dotted" else 5 + label.count(".")
         return Marker(kind=kind, label=label, rank=rank, end=m.end())
     return None
+
+
+def ocr_roman(text: str, expected: str) -> Marker | None:
+    """A Roman numeral misread by OCR (``H.`` for ``II.``), accepted only where the numbering expects it."""
+    m = _OCR_ROMAN.match(text.lstrip())
+    if m is None:
+        return None
+    value = _OCR_ROMAN_VALUE.get(m.group(1), "III")
+    return Marker(kind="roman", label=expected, rank=_BASE_RANK["roman"], end=m.end()) if value == expected else None
 
 
 def _valid_roman(s: str) -> bool:
@@ -113,13 +127,29 @@ def header_end(blocks: list[Block]) -> int:
     return min(limit, len(blocks))
 
 
+_ANNEX = ("phu luc", "de cuong", "danh sach", "bieu mau", "mau so", "du thao")
+
+
+def is_annex_title(block: Block) -> bool:
+    """The title of an attachment after the signature: ``PHỤ LỤC``, ``ĐỀ CƯƠNG``, ``DANH SÁCH`` …"""
+    t = block.text.strip()
+    return len(t) <= 200 and is_all_caps(t.split("(")[0]) and fold(t).startswith(_ANNEX)
+
+
+def annex_start(blocks: list[Block], closing: int) -> int:
+    """Index of the first attachment title after the signature part (``len(blocks)`` if none)."""
+    return next((i for i in range(closing + 1, len(blocks)) if is_annex_title(blocks[i])), len(blocks))
+
+
 def closing_start(blocks: list[Block], body_start: int) -> int:
     """Index where the signature/recipients part begins (``len(blocks)`` if none)."""
     floor = max(body_start + 1, int(len(blocks) * 0.5))
     for i in range(floor, len(blocks)):
         if is_closing_start(blocks[i]):
-            # Numbered headings after it mean it was not the end after all.
-            if not any((m := marker_of(b.text)) and is_heading(b, m) and m.rank <= 5 for b in blocks[i + 1:]):
+            # Numbered headings after it mean it was not the end after all, unless an attachment
+            # (a Phụ lục, the Đề cương a Công văn sends) begins first.
+            rest = blocks[i + 1:annex_start(blocks, i)]
+            if not any((m := marker_of(b.text)) and is_heading(b, m) and m.rank <= 5 for b in rest):
                 return i
     return len(blocks)
 
@@ -133,6 +163,15 @@ def title_of(text: str) -> str:
     return t[: cut if cut > 40 else MAX_TITLE].rstrip(",;:") + "…"
 
 
+def item_title(text: str) -> str:
+    """The title of a numbered paragraph: its lead up to a colon ("1. Về nội dung"), else its first words."""
+    t = " ".join(text.split())
+    colon = t.find(":")
+    if 0 < colon <= 100:
+        return t[:colon].rstrip()
+    return title_of(t)
+
+
 def build_sections(blocks: list[Block]) -> list[Section]:
     """Group a document's blocks into sections, each knowing its path of headings."""
     offsets, pos = [], 0
@@ -141,6 +180,7 @@ def build_sections(blocks: list[Block]) -> list[Section]:
         pos += len(b.text) + 1
     body = header_end(blocks)
     closing = closing_start(blocks, body)
+    annex = annex_start(blocks, closing) if closing < len(blocks) else len(blocks)
 
     sections: list[Section] = []
     current: list[Block] = []
@@ -148,6 +188,7 @@ def build_sections(blocks: list[Block]) -> list[Section]:
     current_path: tuple[str, ...] = (PREAMBLE,)
     current_heading = False
     stack: list[tuple[int, str]] = []
+    last_roman: str | None = None
 
     def flush() -> None:
         if current:
@@ -158,14 +199,30 @@ def build_sections(blocks: list[Block]) -> list[Section]:
         if i == closing:
             flush()
             current, current_start, current_path, current_heading = [], offsets[i], (CLOSING,), False
-        marker = marker_of(block.text) if body <= i < closing else None
+        if i >= annex and is_annex_title(block):
+            # An attachment is not the signature block: its own numbering starts again under its title.
+            flush()
+            title = block.text
+            if i + 1 < len(blocks) and is_all_caps(blocks[i + 1].text) and marker_of(blocks[i + 1].text) is None:
+                title += " " + blocks[i + 1].text
+            stack = [(-1, title_of(title))]
+            current, current_start, current_path, current_heading = [], offsets[i], (stack[0][1],), True
+        marker = marker_of(block.text) if body <= i < closing or i > annex else None
+        if marker is None and block.ocr and body <= i and last_roman in ("I", "II"):
+            marker = ocr_roman(block.text, "II" if last_roman == "I" else "III")
+        if marker is not None and marker.kind == "roman":
+            last_roman = marker.label
         if marker is not None:
             while stack and stack[-1][0] >= marker.rank:
                 stack.pop()
-            if is_heading(block, marker):
-                stack.append((marker.rank, title_of(block.text)))
+            heading = is_heading(block, marker)
+            if heading or not stack:
+                # Công văn, Tờ trình and Chỉ thị number their requests ("1. Về nội dung: …", "2. Giao Công
+                # an tỉnh chủ trì …") under no heading at all: the item's own number is then the only
+                # section an official can cite, so a numbered paragraph at the top opens a section too.
+                stack.append((marker.rank, title_of(block.text) if heading else item_title(block.text)))
                 flush()
-                current, current_start, current_heading = [], offsets[i], True
+                current, current_start, current_heading = [], offsets[i], heading
                 current_path = tuple(t for _, t in stack)
             elif current_path != (tuple(t for _, t in stack) or (PREAMBLE,)):
                 # A numbered paragraph closes deeper siblings: "3. …" after "2. Ban Dân vận".

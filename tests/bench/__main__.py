@@ -1,6 +1,6 @@
 """``make bench``: answer quality and speed, printed as tables.
 
-    python -m tests.bench [--skip-laws] [--skip-bot] [--rebuild-laws]
+    python -m tests.bench [--skip-laws] [--skip-bot] [--skip-realdocs] [--rebuild-laws]
 
 Quality: hit@1/3/5 and MRR@10 of each ranking leg (dense, keyword, fused) on
 the shared question set and on our own extra set, as typed and with the
@@ -28,7 +28,7 @@ from dataclasses import replace  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 from index.settings import ROOT, Settings  # noqa: E402
-from tests.bench.quality import load_questions, percentile, quality_table  # noqa: E402
+from tests.bench.quality import load_questions, nearmiss_table, percentile, quality_table  # noqa: E402
 
 WORK = ROOT / "var" / "bench"
 SHARED = ROOT.parent / "shared"
@@ -46,6 +46,21 @@ def _size_mb(folder: Path) -> float:
 def _questions() -> Path:
     shared = SHARED / "eval" / "questions.jsonl"
     return shared if shared.exists() else EVAL / "questions.jsonl"
+
+
+# The fusion weights, the rerank bonuses and the no-answer thresholds were fitted on these sets
+# (there is no held-out split of them): their rows measure fit, not generalisation.
+TUNED = " — tuned on (weights and no-answer threshold fitted on this set)"
+
+
+def _nearmiss_sets(corpus: str) -> list[tuple[str, list[dict]]]:
+    """Near-miss questions of one corpus: the set the no-answer rules were fitted on, and the held-out one."""
+    sets = []
+    for label, name in (("tuned on", "nearmiss_tuned.jsonl"), ("held out", "nearmiss_heldout.jsonl")):
+        path = EVAL / name
+        if path.exists():
+            sets.append((label, [q for q in load_questions(path) if q.get("corpus") == corpus]))
+    return sets
 
 
 def bench_corpus(embedder, rows: list[tuple[str, str]]) -> Settings:
@@ -76,11 +91,15 @@ def bench_corpus(embedder, rows: list[tuple[str, str]]) -> Settings:
     engine = Engine(settings, embedder=embedder)
     engine.warm_up()
     latencies: list[float] = []
-    for path, title in ((_questions(), "Shared question set (../shared/eval/questions.jsonl)"),
-                        (EVAL / "extra_questions.jsonl", "Our extra set (paraphrases, 15 unanswerable questions)")):
+    for path, title in ((_questions(), "Shared question set (../shared/eval/questions.jsonl)" + TUNED),
+                        (EVAL / "extra_questions.jsonl",
+                         ("Our extra set (paraphrases, 15 unanswerable questions)" + TUNED))):
         table, lat = quality_table(engine, load_questions(path), title)
         print(table, "\n", flush=True)
         latencies += lat
+    print(nearmiss_table(engine, _nearmiss_sets("plans"),
+                         "Near misses on the seed plans (facts the plans do not contain; fused, should be refused)"),
+          "\n", flush=True)
     rows.append(("corpus: query latency p50 / p95 (fused, model loaded)",
                  f"{percentile(latencies, 50):.0f} / {percentile(latencies, 95):.0f} ms"))
     rows.append(("peak memory after corpus phase (RSS)", f"{_rss_mb():.0f} MB"))
@@ -117,8 +136,11 @@ def bench_laws(embedder, rows: list[tuple[str, str]], rebuild: bool) -> None:
     engine.warm_up()
     qfile = EVAL / "laws_questions.jsonl"
     if qfile.exists():
-        table, latencies = quality_table(engine, load_questions(qfile), "Laws corpus (our question set)")
+        table, latencies = quality_table(engine, load_questions(qfile), "Laws corpus (our question set)" + TUNED)
         print(table, "\n", flush=True)
+        print(nearmiss_table(engine, _nearmiss_sets("laws"),
+                             "Near misses on the laws (facts the laws do not contain; fused, should be refused)"),
+              "\n", flush=True)
     else:
         latencies = []
         for title in ["Quyền và nghĩa vụ của khách du lịch", "Thời hạn sử dụng đất", "Độ tuổi kết hôn"] * 10:
@@ -148,6 +170,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tests.bench")
     parser.add_argument("--skip-laws", action="store_true")
     parser.add_argument("--skip-bot", action="store_true")
+    parser.add_argument("--skip-realdocs", action="store_true",
+                        help="skip the real scanned files of ../shared/realdocs (metadata, OCR CER, questions)")
     parser.add_argument("--rebuild-laws", action="store_true", help="rebuild the laws index from scratch")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
@@ -167,8 +191,15 @@ def main(argv: list[str] | None = None) -> int:
     rows.append(("embedding speed, ~500-character passages", f"{32 / (time.perf_counter() - vectors_t):.1f} passages/s"))
 
     settings = bench_corpus(embedder, rows)
+    from tests.bench.reading import reading_rows  # OCR and a pathological file (former test timings)
+
+    reading_rows(embedder, rows)
     if not args.skip_laws:
         bench_laws(embedder, rows, args.rebuild_laws)
+    if not args.skip_realdocs:
+        from tests.bench.realdocs import bench_realdocs
+
+        bench_realdocs(embedder, rows)
     if not args.skip_bot:
         bench_bot(settings, rows)
     try:

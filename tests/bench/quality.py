@@ -47,15 +47,23 @@ class Scores:
     latencies_ms: list[float] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
 
-    def row(self) -> dict[str, float]:
-        n = max(self.n, 1)
+    def row(self) -> dict[str, float | None]:
+        """Rates over the questions they are about; ``None`` when there is nothing to count."""
+        n = self.n
         refused = self.refused_negatives + self.refused_positives
         return {
-            "hit@1": self.hit1 / n, "hit@3": self.hit3 / n, "hit@5": self.hit5 / n, "MRR@10": self.rr / n,
-            "no-ans P": self.refused_negatives / refused if refused else 1.0,
-            "no-ans R": self.refused_negatives / self.negatives if self.negatives else 1.0,
+            "hit@1": self.hit1 / n if n else None, "hit@3": self.hit3 / n if n else None,
+            "hit@5": self.hit5 / n if n else None, "MRR@10": self.rr / n if n else None,
+            # Precision is over refusals: with none there is no precision to speak of.
+            "no-ans P": self.refused_negatives / refused if refused else None,
+            "no-ans R": self.refused_negatives / self.negatives if self.negatives else None,
             "refused answerable": self.refused_positives,
         }
+
+
+def cell(value: float | None) -> str:
+    """A rate for the tables: two decimals, or "—" when there was nothing to count."""
+    return "—" if value is None else f"{value:.2f}"
 
 
 def evaluate(engine: Engine, questions: list[dict], mode: str, fold_questions: bool) -> Scores:
@@ -74,7 +82,9 @@ def evaluate(engine: Engine, questions: list[dict], mode: str, fold_questions: b
             continue
         scores.n += 1
         scores.refused_positives += answer.no_answer
-        rank = next((i + 1 for i in range(len(answer.hits)) if is_right(answer, i, q)), None)
+        # A refused question shows the official no passage: it is a miss at every rank.
+        rank = None if answer.no_answer else next(
+            (i + 1 for i in range(len(answer.hits)) if is_right(answer, i, q)), None)
         scores.hit1 += rank == 1
         scores.hit3 += bool(rank and rank <= 3)
         scores.hit5 += bool(rank and rank <= 5)
@@ -99,8 +109,9 @@ def quality_table(engine: Engine, questions: list[dict], title: str) -> tuple[st
             s = evaluate(engine, questions, mode, folded)
             r = s.row()
             label = "without diacritics" if folded else "as typed"
-            lines.append(f"| {mode} | {label} | {r['hit@1']:.2f} | {r['hit@3']:.2f} | {r['hit@5']:.2f} | "
-                         f"{r['MRR@10']:.2f} | {r['no-ans P']:.2f} | {r['no-ans R']:.2f} | {r['refused answerable']} |")
+            lines.append(f"| {mode} | {label} | {cell(r['hit@1'])} | {cell(r['hit@3'])} | {cell(r['hit@5'])} | "
+                         f"{cell(r['MRR@10'])} | {cell(r['no-ans P'])} | {cell(r['no-ans R'])} | "
+                         f"{r['refused answerable']} |")
             if mode == "hybrid":
                 latencies += s.latencies_ms
                 failures += [f"{label}: {f}" for f in s.failures]
@@ -114,3 +125,25 @@ def percentile(values: list[float], p: float) -> float:
         return float("nan")
     v = sorted(values)
     return v[min(len(v) - 1, int(round(p / 100 * (len(v) - 1))))]
+
+
+def nearmiss_table(engine: Engine, sets: list[tuple[str, list[dict]]], title: str) -> str:
+    """Share of near-miss questions refused (fused leg), one row per set and spelling.
+
+    ``sets`` are (label, questions) pairs, e.g. ("tuned on", …), ("held out", …):
+    the no-answer rules were fitted on the first and never looked at on the second.
+    """
+    lines = [f"### {title}", "", "| near-miss set | questions | refused (as typed) | refused (without diacritics) |",
+             "|---|---|---|---|"]
+    missed: list[str] = []
+    for label, questions in sets:
+        rates = []
+        for folded in (False, True):
+            s = evaluate(engine, questions, "hybrid", folded)
+            rates.append(cell(s.row()["no-ans R"]))
+            if label.startswith("tuned"):
+                missed += [f"{'unaccented ' if folded else ''}{f.split(':')[0]}" for f in s.failures]
+        lines.append(f"| {label} | {len(questions)} | {rates[0]} | {rates[1]} |")
+    if missed:
+        lines += ["", "Answered near misses of the tuned set: " + ", ".join(missed)]
+    return "\n".join(lines)

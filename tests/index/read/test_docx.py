@@ -8,7 +8,6 @@ import pytest
 from docx.oxml import parse_xml
 
 from index.errors import CorruptFile, EmptyDocument, ProtectedFile
-from index.read import docx as docx_reader
 from index.read import read_file
 from index.read.docx_numbering import format_number
 

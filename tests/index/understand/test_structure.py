@@ -75,3 +75,60 @@ def test_law_articles():
     paths = [s.path for s in build_sections(blocks)]
     assert ("Chương I", "Điều 2. Đối tượng áp dụng") in paths
     assert all(len(p) <= 2 for p in paths)
+
+
+# --------------------------------------------------------------------------- real documents (scans, Công văn)
+
+
+def _cong_van(*body: Block) -> list[Block]:
+    return [Block("BỘ CÔNG AN"), Block("Số: 5240/BCA-V01"), Block("V/v tổng kết công tác PCMT năm 2025"),
+            Block("Kính gửi: Ủy ban nhân dân các tỉnh, thành phố."),
+            Block("Thực hiện Quy chế công tác của Ủy ban Quốc gia phòng, chống AIDS, ma túy, mại dâm, Bộ Công an "
+                  "trân trọng đề nghị các Bộ, ngành và địa phương xây dựng báo cáo tổng kết như sau: " * 2),
+            *body,
+            Block("Nơi nhận:"), Block("- Như trên;"), Block("- Lưu: VT, V01."), Block("KT. BỘ TRƯỞNG"),
+            Block("THỨ TRƯỞNG")]
+
+
+def test_numbered_requests_under_no_heading_are_sections():
+    blocks = _cong_van(
+        Block("1. Về nội dung: thực hiện theo đề cương gửi kèm, tập trung đánh giá kết quả thực hiện."),
+        Block("- Kết quả công tác phòng ngừa;"), Block("- Kết quả đấu tranh với tội phạm."),
+        Block("2. Báo cáo tổng kết gửi về Bộ Công an trước ngày 20/12/2025 để tổng hợp, báo cáo Thủ tướng."))
+    by_path = {s.path: s for s in build_sections(blocks)}
+    assert ("1. Về nội dung",) in by_path  # titled by its lead up to the colon
+    assert [b.text for b in by_path[("1. Về nội dung",)].blocks][1:] == ["- Kết quả công tác phòng ngừa;",
+                                                                       "- Kết quả đấu tranh với tội phạm."]
+    second = [p for p in by_path if p[0].startswith("2. Báo cáo tổng kết gửi về Bộ Công an")]
+    assert len(second) == 1 and not by_path[second[0]].heading  # a paragraph, not a bare title
+
+
+def test_attachment_after_the_signature_is_not_the_signature_block():
+    blocks = _cong_van(Block("1. Về nội dung: thực hiện theo đề cương gửi kèm."),
+                       Block("2. Về thời hạn: gửi báo cáo trước ngày 20/12/2025.")) + [
+        Block("ĐỀ CƯƠNG"), Block("BÁO CÁO TỔNG KẾT CÔNG TÁC PHÒNG, CHỐNG MA TÚY NĂM 2025"),
+        Block("I. Tình hình"), Block("1. Tình hình tội phạm và tệ nạn ma túy"),
+        Block("II. Kết quả công tác phòng, chống ma túy"), Block("1. Công tác tham mưu, chỉ đạo")]
+    paths = [s.path for s in build_sections(blocks)]
+    closing = [p for p in paths if p == (CLOSING,)]
+    assert len(closing) == 1
+    annex = "ĐỀ CƯƠNG BÁO CÁO TỔNG KẾT CÔNG TÁC PHÒNG, CHỐNG MA TÚY NĂM 2025"
+    assert (annex, "II. Kết quả công tác phòng, chống ma túy", "1. Công tác tham mưu, chỉ đạo") in paths
+    assert paths.index((CLOSING,)) < paths.index((annex,))
+
+
+def test_ocr_misread_roman_numeral_continues_the_numbering():
+    ocr = {"ocr": True}
+    blocks = [Block("KẾ HOẠCH", **ocr), Block("Phối hợp kiểm soát tiền chất năm 2026", **ocr),
+              Block("I. MỤC ĐÍCH, YÊU CẦU", **ocr), Block("1. Tăng cường phối hợp giữa các lực lượng.", **ocr),
+              Block("H. TỔ CHỨC THỰC HIỆN", **ocr), Block("1. Giao Phòng 5 chủ trì, theo dõi, đôn đốc.", **ocr)]
+    paths = [s.path for s in build_sections(blocks)]
+    assert any(p[0] == "H. TỔ CHỨC THỰC HIỆN" for p in paths)
+    assert not any(p[0] == "I. MỤC ĐÍCH, YÊU CẦU" and "Giao Phòng 5" in " ".join(p) for p in paths)
+    # Typed text is taken as written: "H." there is no numeral.
+    typed = [Block(b.text) for b in blocks]
+    assert not any(p[0].startswith("H.") for p in (s.path for s in build_sections(typed)))
+
+
+def test_part_numbered_in_words():
+    assert marker_of("Phần thứ hai") is not None and marker_of("Phần thứ hai").kind == "part"
