@@ -130,6 +130,15 @@ def bench_laws(embedder, rows: list[tuple[str, str]], rebuild: bool) -> None:
     rows.append(("peak memory after laws phase (RSS)", f"{_rss_mb():.0f} MB"))
 
 
+def bench_feedback(settings: Settings, embedder, path: Path) -> None:
+    """Score the officials' approved question–passage pairs (👍 in Telegram) on the corpus index."""
+    from index.engine import Engine
+
+    table, _ = quality_table(Engine(settings, embedder=embedder), load_questions(path),
+                             f"Feedback question set ({path.name}, approved in Telegram)")
+    print(table, "\n", flush=True)
+
+
 def bench_bot(settings: Settings, rows: list[tuple[str, str]]) -> None:
     try:
         from tests.bench.bot_latency import measure
@@ -149,6 +158,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip-laws", action="store_true")
     parser.add_argument("--skip-bot", action="store_true")
     parser.add_argument("--rebuild-laws", action="store_true", help="rebuild the laws index from scratch")
+    parser.add_argument("--feedback", type=Path, metavar="FILE",
+                        help="also score a question set exported by `python -m bot.feedback --export`")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
     WORK.mkdir(parents=True, exist_ok=True)
@@ -167,6 +178,8 @@ def main(argv: list[str] | None = None) -> int:
     rows.append(("embedding speed, ~500-character passages", f"{32 / (time.perf_counter() - vectors_t):.1f} passages/s"))
 
     settings = bench_corpus(embedder, rows)
+    if args.feedback:
+        bench_feedback(settings, embedder, args.feedback)
     if not args.skip_laws:
         bench_laws(embedder, rows, args.rebuild_laws)
     if not args.skip_bot:
