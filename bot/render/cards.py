@@ -62,7 +62,7 @@ def card_messages(card: DocumentCard) -> list[str]:
                      f"{lead}{when}")
     if len(card.tasks) > MAX_TASKS:
         lines.append(f"… và {len(card.tasks) - MAX_TASKS} nhiệm vụ khác (nút «Nhiệm vụ» bên dưới)")
-    refs = list(dict.fromkeys(" ".join(r.text.split()) for r in card.references))
+    refs = [r for r in dict.fromkeys(" ".join(r.text.split()) for r in card.references) if r]
     lines += ["", f"<b>Văn bản được dẫn chiếu: {len(refs)}</b>"]
     lines += [f"• {esc(shorten(r, 200))}" for r in refs[:MAX_REFERENCES]]
     if len(refs) > MAX_REFERENCES:

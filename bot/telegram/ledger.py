@@ -3,8 +3,10 @@
 One SQLite file under ``BOT_STATE_DIR`` (beside the question store, never in
 the index folder that builds replace), so that after a restart a reply to an
 old answer is still a follow-up, a 👎 still counts, and no reminder is lost or
-sent twice. User ids are never stored: votes carry a salted hash, so the
-export and ``/thongke`` cannot name who voted.
+sent twice. User ids are never stored: votes and answers carry a salted hash
+of the user (a private chat's id is its user's id), so the export and
+``/thongke`` cannot name who asked or voted; only reminder subscriptions keep
+the chat id they are sent to.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ class AnswerRow:
     """One question the bot answered (or refused) in a chat."""
 
     answer_id: int
-    chat_id: int
+    chat: str  # hash of the chat id: a private chat's id is its user's id
     message_id: int | None  # the bot's first and last message of the reply
     last_message_id: int | None
     question: str  # as asked of the engine (a follow-up with its context)
@@ -82,11 +84,11 @@ class Ledger:
             self._conn.executescript(
                 "CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);"
                 "CREATE TABLE IF NOT EXISTS answers ("
-                " id INTEGER PRIMARY KEY, chat_id INTEGER NOT NULL, message_id INTEGER, last_message_id INTEGER,"
+                " id INTEGER PRIMARY KEY, chat TEXT NOT NULL, message_id INTEGER, last_message_id INTEGER,"
                 " question TEXT NOT NULL, topic TEXT NOT NULL,"
                 " doc_id TEXT, chunk_ids TEXT NOT NULL, file TEXT, key TEXT, no_answer INTEGER NOT NULL,"
                 " asked_at REAL NOT NULL, day TEXT NOT NULL);"
-                "CREATE INDEX IF NOT EXISTS answers_chat ON answers(chat_id, message_id);"
+                "CREATE INDEX IF NOT EXISTS answers_chat ON answers(chat, message_id);"
                 "CREATE TABLE IF NOT EXISTS votes ("
                 " answer_id INTEGER NOT NULL, user_hash TEXT NOT NULL, vote INTEGER NOT NULL, at REAL NOT NULL,"
                 " PRIMARY KEY (answer_id, user_hash));"
@@ -119,9 +121,9 @@ class Ledger:
                       asked_at: float | None = None) -> int:
         with self._lock, self._conn:
             cur = self._conn.execute(
-                "INSERT INTO answers(chat_id, question, topic, doc_id, chunk_ids, file, key, no_answer, asked_at,"
+                "INSERT INTO answers(chat, question, topic, doc_id, chunk_ids, file, key, no_answer, asked_at,"
                 " day) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (chat_id, question, topic, doc_id, json.dumps(list(chunk_ids)), file, key, int(no_answer),
+                (self.user_hash(chat_id), question, topic, doc_id, json.dumps(list(chunk_ids)), file, key, int(no_answer),
                  time.time() if asked_at is None else asked_at, day))
         return int(cur.lastrowid)
 
@@ -135,13 +137,13 @@ class Ledger:
         return self._one("SELECT * FROM answers WHERE id = ?", (answer_id,))
 
     def answer_for_message(self, chat_id: int, message_id: int) -> AnswerRow | None:
-        return self._one("SELECT * FROM answers WHERE chat_id = ? AND message_id <= ? AND last_message_id >= ?"
-                         " ORDER BY id DESC LIMIT 1", (chat_id, message_id, message_id))
+        return self._one("SELECT * FROM answers WHERE chat = ? AND message_id <= ? AND last_message_id >= ?"
+                         " ORDER BY id DESC LIMIT 1", (self.user_hash(chat_id), message_id, message_id))
 
     def last_answer(self, chat_id: int) -> AnswerRow | None:
         """The chat's latest answered question (refusals are no context to follow up on)."""
-        return self._one("SELECT * FROM answers WHERE chat_id = ? AND no_answer = 0 ORDER BY id DESC LIMIT 1",
-                         (chat_id,))
+        return self._one("SELECT * FROM answers WHERE chat = ? AND no_answer = 0 ORDER BY id DESC LIMIT 1",
+                         (self.user_hash(chat_id),))
 
     def _one(self, sql: str, args: tuple) -> AnswerRow | None:
         with self._lock:
@@ -231,6 +233,6 @@ class Ledger:
 
 
 def _answer_row(r: dict) -> AnswerRow:
-    return AnswerRow(answer_id=int(r["id"]), chat_id=int(r["chat_id"]), message_id=r["message_id"],
+    return AnswerRow(answer_id=int(r["id"]), chat=r["chat"], message_id=r["message_id"],
                      last_message_id=r["last_message_id"], question=r["question"], topic=r["topic"], doc_id=r["doc_id"], chunk_ids=tuple(json.loads(r["chunk_ids"])),
                      file=r["file"], key=r["key"], no_answer=bool(r["no_answer"]), asked_at=float(r["asked_at"]))
