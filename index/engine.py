@@ -334,6 +334,12 @@ class Engine:
         if changed:
             for place in old_places:
                 base = _drop_words(base, place)
+        # What the previous question asked for ("ai chủ trì", "khi nào") is replaced by what the
+        # follow-up asks for; only its subject (task, place, document) carries over.
+        from index.rank.query import answer_cues
+
+        for cue in answer_cues(base):
+            base = _drop_words(base, cue, place=False)
         return FollowUp(question=f"{follow_up.strip()} {base.strip()}".strip(), place_changed=changed)
 
     def source_file(self, doc_id: str) -> Path | None:
@@ -385,8 +391,8 @@ def _lead_names(task: Task) -> list[str]:
 _PLACE_WORDS = {"o", "tai", "tinh", "huyen", "thi", "xa", "thanh", "pho", "tp"}
 
 
-def _drop_words(text: str, phrase: str) -> str:
-    """``text`` without the words of ``phrase`` (compared folded) and the "ở/tại/tỉnh" before them."""
+def _drop_words(text: str, phrase: str, place: bool = True) -> str:
+    """``text`` without the words of ``phrase`` (compared folded) and, for a place, the "ở/tại/tỉnh" before them."""
     words = text.split()
     target = re.findall(r"[a-z0-9]+", fold(phrase))
     folded = [" ".join(re.findall(r"[a-z0-9]+", fold(w))) for w in words]
@@ -394,7 +400,7 @@ def _drop_words(text: str, phrase: str) -> str:
     for i in range(len(words) - n + 1):
         if folded[i:i + n] == target:
             start = i
-            while start > 0 and folded[start - 1] in _PLACE_WORDS:
+            while place and start > 0 and folded[start - 1] in _PLACE_WORDS:
                 start -= 1
             tail = words[i + n - 1]
             keep = tail[len(tail.rstrip("?.!,;:")):]

@@ -65,6 +65,8 @@ def task_citation(hit: TaskHit) -> str:
     """``Theo Kế hoạch số … của …, mục …`` of the plan that set the task."""
     doc = hit.document
     line = f"Theo {document_label(doc)}"
+    if not doc.number and doc.title:  # as the answer's citation line: a plan without a number by its title
+        line += f" “{shorten(doc.title, 150)}”"
     if doc.issuer:
         line += f" của {' '.join(doc.issuer.split())}"
     ref = section_reference(hit.task.section)
@@ -75,7 +77,8 @@ def task_citation(hit: TaskHit) -> str:
 
 def _entry(item: DueTask, today: date) -> str:
     task = item.hit.task
-    lines = [_when(item, today), f"<b>{esc(shorten(task.content, 300))}</b>",
+    role = " · <i>[Phối hợp]</i>" if item.hit.role == "partner" else ""
+    lines = [_when(item, today) + role, f"<b>{esc(shorten(task.content, 300))}</b>",
              "👤 <i>Chủ trì:</i> " + esc(shorten(task.lead or "không nêu", 160))]
     if task.partners:
         lines.append("🤝 <i>Phối hợp:</i> " + esc(shorten("; ".join(task.partners), 200)))

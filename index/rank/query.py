@@ -53,6 +53,12 @@ class Query:
     kinds: tuple[str, ...]  # expected answer kinds, most specific first
 
 
+def answer_cues(text: str) -> list[str]:
+    """The folded phrases that say what a question asks for ("ai", "chu tri", "khi nao", "bao nhieu")."""
+    folded = fold(canonical(text.strip()))
+    return [m.group(0) for _, pattern in _KIND_PATTERNS for m in pattern.finditer(folded)]
+
+
 def parse_query(text: str) -> Query:
     canon = canonical(text.strip())
     folded = fold(canon)

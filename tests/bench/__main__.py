@@ -150,6 +150,8 @@ def bench_bot(settings: Settings, rows: list[tuple[str, str]]) -> None:
                  f"{result['p50_ms']:.0f} / {result['p95_ms']:.0f} ms ({result['questions']} questions)"))
     rows.append((f"bot: reply latency p50 / p95, {result['burst']} officials asking at once",
                  f"{result['burst_p50_ms']:.0f} / {result['burst_p95_ms']:.0f} ms"))
+    rows.append(("bot: inline query (@bot câu hỏi) to answerInlineQuery, p50 / p95",
+                 f"{result['inline_p50_ms']:.0f} / {result['inline_p95_ms']:.0f} ms"))
     rows.append(("bot: start-up until polling (model + index load)", f"{result['startup_s']:.1f} s"))
 
 

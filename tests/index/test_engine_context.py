@@ -25,7 +25,8 @@ def test_context_doc_puts_that_documents_passages_first(engine) -> None:
 
 def test_follow_up_carries_the_question_and_swaps_a_named_place(engine) -> None:
     same = engine.follow_up(SA_PA_Q, "hạn khi nào?")
-    assert not same.place_changed and same.question == f"hạn khi nào? {SA_PA_Q}"
+    # What the previous question asked for ("ai chủ trì") gives way to what the follow-up asks.
+    assert not same.place_changed and same.question == "hạn khi nào? khảo sát sự hài lòng của người dân ở Sa Pa?"
     other = engine.follow_up(SA_PA_Q, "còn ở Phú Thọ thì sao?")
     assert other.place_changed and "Sa Pa" not in other.question and "Phú Thọ" in other.question
     answer = engine.ask(same.question, 5, context_doc_id=_doc(engine, "sa-pa"))
