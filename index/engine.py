@@ -19,7 +19,7 @@ from index.errors import IndexMissing, ModelMismatch
 from index.language.normalize import fold
 from index.language.restore import Restorer
 from index.rank.noanswer import answerability, missing_place
-from index.rank.query import parse_query
+from index.rank.query import answer_cues, parse_query
 from index.rank.rerank import RerankConfig, rerank
 from index.rank.retrieve import RankingConfig, Searcher
 from index.records import Answer, BuildReport, Chunk, Document, Hit, Reference, Task
@@ -82,6 +82,7 @@ class FollowUp:
 
     question: str
     place_changed: bool
+    own_terms: tuple[str, ...] = ()  # the follow-up's own content syllables (folded): the answer must hold them
 
 
 @dataclass(frozen=True)
@@ -144,14 +145,18 @@ class Engine:
         self.embedder.embed_query("khởi động")
 
     # ----------------------------------------------------------------- questions
-    def ask(self, question: str, k: int = 5, context_doc_id: str | None = None) -> Answer:
+    def ask(self, question: str, k: int = 5, context_doc_id: str | None = None,
+            require: tuple[str, ...] = ()) -> Answer:
         """The best passages for a question, each with its answering sentences marked.
 
         ``context_doc_id`` (a follow-up question in a chat) puts that document's
         passages first when it has any among the candidates: "hạn khi nào?"
         after a question on the Sa Pa plan is about the Sa Pa plan. The
         no-answer decision then weighs those passages, so a follow-up the
-        document does not answer is still refused.
+        document does not answer is still refused. ``require`` (a follow-up's own
+        folded syllables, ``FollowUp.own_terms``) refuses an answer whose top
+        passage, with its document's context, lacks any of them: the carried-over
+        question must not answer "giá vàng hôm nay?" with the previous passage.
         """
         searcher = self._current()
         query = parse_query(question)
@@ -189,6 +194,13 @@ class Engine:
             best_cosine = float(nearest[1][0]) if len(nearest[1]) else 0.0
             support += self.answering.w_cosine * (best_cosine - self.answering.cosine_centre)
         no_answer = support < self.answering.min_support or missing_place(searcher, query, evidence) is not None
+        if require and hits and not no_answer:
+            from index.understand.context import context_text
+
+            top = hits[0]
+            held = set(re.findall(r"[a-z0-9]+", fold(top.chunk.text + " " + context_text(top.document,
+                                                                                        top.chunk.section))))
+            no_answer = not set(require) <= held
         return Answer(question=question, hits=tuple(hits), answer_spans=tuple(spans), no_answer=no_answer)
 
     def _cosine_calibrated(self) -> bool:
@@ -336,11 +348,12 @@ class Engine:
                 base = _drop_words(base, place)
         # What the previous question asked for ("ai chủ trì", "khi nào") is replaced by what the
         # follow-up asks for; only its subject (task, place, document) carries over.
-        from index.rank.query import answer_cues
-
         for cue in answer_cues(base):
             base = _drop_words(base, cue, place=False)
-        return FollowUp(question=f"{follow_up.strip()} {base.strip()}".strip(), place_changed=changed)
+        cues = {w for cue in answer_cues(follow_up) for w in cue.split()}
+        own = tuple(s for s in parse_query(follow_up).content_syllables if s not in cues and s not in _FILLER)
+        return FollowUp(question=f"{follow_up.strip()} {base.strip()}".strip(), place_changed=changed,
+                        own_terms=own)
 
     def source_file(self, doc_id: str) -> Path | None:
         doc = self.document(doc_id)
@@ -389,6 +402,7 @@ def _lead_names(task: Task) -> list[str]:
 
 
 _PLACE_WORDS = {"o", "tai", "tinh", "huyen", "thi", "xa", "thanh", "pho", "tp"}
+_FILLER = {"con", "thi", "sao", "the", "vay", "nua", "nhu", "nao", "the_nao", "o", "tai", "va", "voi"}
 
 
 def _drop_words(text: str, phrase: str, place: bool = True) -> str:

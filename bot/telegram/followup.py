@@ -35,6 +35,8 @@ class Asked:
     context_doc_id: str | None = None
     previous: AnswerRow | None = None
     place_changed: bool = False
+    require: tuple[str, ...] = ()
+    replied: bool = False  # a reply to the bot's answer, not just a short question soon after
 
 
 def is_short(text: str) -> bool:
@@ -48,7 +50,8 @@ async def resolve(update: Update, context: ContextTypes.DEFAULT_TYPE, typed: str
     message = update.effective_message
     previous = None
     replied = message.reply_to_message if message is not None else None
-    if replied is not None and replied.from_user is not None and replied.from_user.id == context.bot.id:
+    is_reply = replied is not None and replied.from_user is not None and replied.from_user.id == context.bot.id
+    if is_reply:
         previous = await asyncio.to_thread(fs.ledger.answer_for_message, chat_id, replied.message_id)
     elif is_short(typed):
         last = await asyncio.to_thread(fs.ledger.last_answer, chat_id)
@@ -59,7 +62,25 @@ async def resolve(update: Update, context: ContextTypes.DEFAULT_TYPE, typed: str
     follow = await asyncio.to_thread(fs.engine.follow_up, previous.topic, typed)
     return Asked(typed=typed, question=follow.question, topic=previous.topic,
                  context_doc_id=None if follow.place_changed else previous.doc_id, previous=previous,
-                 place_changed=follow.place_changed)
+                 place_changed=follow.place_changed, require=follow.own_terms, replied=is_reply)
+
+
+async def answer(update: Update, context: ContextTypes.DEFAULT_TYPE, typed: str, k: int) -> tuple[Asked, Answer]:
+    """Ask the engine, in the previous question's context when this is a follow-up.
+
+    A short question that is not a reply and says more than what it asks for
+    is first asked on its own: when the documents answer it as it stands
+    ("Quyết định 737 là gì?"), it is a new question, not a follow-up. "hạn
+    khi nào?" says nothing else and always follows up.
+    """
+    engine = features(context).engine
+    asked = await resolve(update, context, typed)
+    if asked.previous is not None and not asked.replied and asked.require:
+        alone = await asyncio.to_thread(engine.ask, typed, k)
+        if not alone.no_answer:
+            return Asked(typed=typed, question=typed, topic=typed), alone
+    found = await asyncio.to_thread(engine.ask, asked.question, k, asked.context_doc_id, asked.require)
+    return asked, found
 
 
 async def remember(context: ContextTypes.DEFAULT_TYPE, chat_id: int, asked: Asked, answer: Answer) -> int:

@@ -311,10 +311,8 @@ async def on_question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         await _say(update, texts.EMPTY_QUESTION)
         return
     async with keep_typing(update.effective_chat):
-        asked = await followup.resolve(update, context, question)
         # One extra hit tells whether a "more sources" page exists.
-        answer = await asyncio.to_thread(svc.engine.ask, asked.question, render.PAGE_SIZE + 1,
-                                         asked.context_doc_id)
+        asked, answer = await followup.answer(update, context, question, render.PAGE_SIZE + 1)
         question_id = None if answer.no_answer else await asyncio.to_thread(svc.store.save, asked.question)
         answer_id = await followup.remember(context, update.effective_chat.id, asked, answer)
     markup = None

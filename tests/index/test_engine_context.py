@@ -14,7 +14,8 @@ def _doc(engine, file_start: str) -> str:
 
 
 def test_context_doc_puts_that_documents_passages_first(engine) -> None:
-    sa_pa, phu_tho = _doc(engine, "sa-pa"), _doc(engine, "phu-tho")
+    sa_pa, [phu_tho] = _doc(engine, "sa-pa"), [d.doc_id for d in engine.find_documents("06/KH-UBND-BDVTU")]
+    assert engine.ask("ai phối hợp tổ chức hội nghị?", 5).hits[0].document.doc_id != phu_tho
     pinned = engine.ask("ai phối hợp tổ chức hội nghị?", 5, context_doc_id=phu_tho)
     assert pinned.hits[0].document.doc_id == phu_tho
     assert {h.chunk.chunk_id for h in pinned.hits} <= {h.chunk.chunk_id for h in engine.ask(
@@ -31,6 +32,12 @@ def test_follow_up_carries_the_question_and_swaps_a_named_place(engine) -> None:
     assert other.place_changed and "Sa Pa" not in other.question and "Phú Thọ" in other.question
     answer = engine.ask(same.question, 5, context_doc_id=_doc(engine, "sa-pa"))
     assert not answer.no_answer and "Thời gian thực hiện" in answer.hits[0].chunk.text
+    # The follow-up's own words must be in the answer: no carried-over passage for an unrelated question.
+    gold = engine.follow_up(SA_PA_Q, "Giá vàng hôm nay bao nhiêu?")
+    assert {"gia", "vang"} <= set(gold.own_terms)
+    assert engine.ask(gold.question, 5, _doc(engine, "sa-pa"), gold.own_terms).no_answer
+    partners = engine.follow_up(SA_PA_Q, "ai phối hợp?")
+    assert not engine.ask(partners.question, 5, _doc(engine, "sa-pa"), partners.own_terms).no_answer
 
 
 def test_card_and_find_documents(engine) -> None:
