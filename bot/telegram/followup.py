@@ -3,7 +3,8 @@
 "hạn khi nào?", "ai phối hợp?", "còn ở Phú Thọ thì sao?" say little on their
 own; read with the chat's previous question (``Engine.follow_up``) and its
 document first (``Engine.ask(context_doc_id=…)``) they are answerable. A new
-full question — more than a few words, and not a reply — starts afresh.
+full question — more than a few words or naming a document number — starts
+afresh, even when it replies to an answer.
 """
 
 from __future__ import annotations
@@ -51,9 +52,11 @@ async def resolve(update: Update, context: ContextTypes.DEFAULT_TYPE, typed: str
     previous = None
     replied = message.reply_to_message if message is not None else None
     is_reply = replied is not None and replied.from_user is not None and replied.from_user.id == context.bot.id
-    if is_reply:
+    if not is_short(typed):
+        pass  # a new full question starts afresh, even as a reply
+    elif is_reply:
         previous = await asyncio.to_thread(fs.ledger.answer_for_message, chat_id, replied.message_id)
-    elif is_short(typed):
+    else:
         last = await asyncio.to_thread(fs.ledger.last_answer, chat_id)
         if last is not None and time.time() - last.asked_at <= WINDOW_SECONDS:
             previous = last

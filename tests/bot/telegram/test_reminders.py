@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import pytest
+
 from bot.clock import TZ, Clock
 from bot.telegram.ledger import Subscription
 from bot.telegram.reminders import owed
@@ -56,3 +58,24 @@ def test_bot_today_sets_the_clock_which_then_runs_on() -> None:
     assert now.tzinfo is not None and now.date().isoformat() == "2021-06-01"
     assert 0 <= (now - _at("2021-06-01T07:29:50")).total_seconds() < 5
     assert Clock.from_setting("2021-06-01").today().isoformat() == "2021-06-01"
+
+
+@pytest.mark.slow
+def test_a_new_documents_tasks_join_the_reminders_after_a_build(fresh_settings, embedder, tmp_path) -> None:
+    """The reminder check reads ``Engine.tasks`` each time: an upload's deadlines are owed at once."""
+    from index.engine import Engine
+
+    engine = Engine(fresh_settings, embedder=embedder)
+    sub = Subscription(-100, "Phòng Văn hóa", _at("2022-12-01T08:00:00").timestamp())
+    now = _at("2022-12-24T08:00:00")
+    assert [o for o in owed(sub, engine.tasks(sub.agency), now) if o.kind != "digest"] == []
+    plan = tmp_path / "ke-hoach-moi.md"
+    plan.write_text(
+        "UBND THỊ XÃ SA PA\n\nSố: 99/KH-UBND\n\nSa Pa, ngày 01 tháng 12 năm 2022\n\nKẾ HOẠCH\n\n"
+        "Tổ chức ngày hội văn hóa các dân tộc\n\nI. TỔ CHỨC THỰC HIỆN\n\n"
+        "1. Giao Phòng Văn hóa chủ trì tổ chức ngày hội văn hóa các dân tộc, hoàn thành trước ngày 31/12/2022.\n",
+        encoding="utf-8")
+    engine.add_file(plan, plan.name)
+    [notice] = [o for o in owed(sub, engine.tasks(sub.agency), now) if o.kind != "digest"]
+    assert notice.kind == "d7" and notice.key.endswith("|2022-12-31")
+    assert "ngày hội văn hóa" in notice.items[0].hit.task.content
