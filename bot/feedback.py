@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 from bot.settings import BotSettings, ConfigError
-from bot.telegram.ledger import DB_NAME, Ledger
+from bot.ledger import DB_NAME, Ledger
 from index import load_dotenv_file
 
 

@@ -13,7 +13,7 @@ from bot.clock import Clock
 from bot.render import texts
 from bot.settings import BotSettings
 from bot.telegram import handlers, reminders
-from bot.telegram.ledger import Ledger
+from bot.ledger import Ledger
 from bot.telegram.replies import FEATURES, Features
 from bot.telegram.state import QuestionStore, clear_uploads
 from bot.warmup import warm_up

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from bot.telegram.ledger import AnswerRow
+from bot.ledger import AnswerRow
 from bot.telegram.replies import features
 from index import Answer
 

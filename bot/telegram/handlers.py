@@ -47,7 +47,7 @@ from bot.settings import BotSettings
 from bot.telegram import cards, feedback, followup, inline, keyboards, reminders
 from bot.telegram.access import addressed, command_target, is_admin, may_ask, strip_mention
 from bot.telegram.keyboards import Citation, DocsPage, MoreSources, SourceFile, WholeSection, fingerprint
-from bot.telegram.ledger import Ledger
+from bot.ledger import Ledger
 from bot.telegram.state import QuestionStore, upload_dir
 from index import SUPPORTED_EXTENSIONS, Engine, EngineError, Hit, ReadError
 

@@ -24,7 +24,7 @@ from telegram.ext import Application, ContextTypes
 from bot.clock import TZ
 from bot.render import deadlines as deadlines_render
 from bot.render.citation import esc, shorten
-from bot.telegram.ledger import Subscription, agency_key
+from bot.ledger import Subscription, agency_key
 from bot.telegram.replies import features, reply, send_parts
 
 logger = logging.getLogger(__name__)

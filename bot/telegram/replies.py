@@ -17,7 +17,7 @@ from telegram.ext import ContextTypes
 
 from bot.clock import Clock
 from bot.settings import BotSettings
-from bot.telegram.ledger import Ledger
+from bot.ledger import Ledger
 from index import Engine
 
 FEATURES = "features"

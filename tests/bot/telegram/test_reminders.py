@@ -7,7 +7,7 @@ from datetime import datetime
 import pytest
 
 from bot.clock import TZ, Clock
-from bot.telegram.ledger import Subscription
+from bot.ledger import Subscription
 from bot.telegram.reminders import owed
 from index import Deadline, Document, Task, TaskHit
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from bot.telegram.ledger import DB_NAME, Ledger
+from bot.ledger import DB_NAME, Ledger
 
 
 def test_votes_are_kept_per_hashed_user_and_never_name_them(tmp_path) -> None:
