@@ -15,6 +15,7 @@ from index import ROOT, Settings
 
 DEFAULT_STATE_DIR = ROOT / "var" / "bot"
 DEFAULT_MAX_UPLOAD_MB = 20
+DEFAULT_REMINDER_EVERY = 300.0  # a reminder is due at 7:30; five minutes late is still on time
 
 
 class ConfigError(ValueError):
@@ -55,6 +56,8 @@ class BotSettings:
     max_upload_mb: float = DEFAULT_MAX_UPLOAD_MB
     state_dir: Path = DEFAULT_STATE_DIR
     log_level: str | None = None  # None = the entry point's default
+    today: str | None = None  # BOT_TODAY: test/ops override of the date the deadlines count from
+    reminder_every: float = DEFAULT_REMINDER_EVERY  # BOT_REMINDER_EVERY: seconds between reminder checks
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> BotSettings:
@@ -75,6 +78,20 @@ class BotSettings:
         level = (env.get("LOG_LEVEL") or "").strip().upper() or None
         if level is not None and level not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
             raise ConfigError(f"LOG_LEVEL: {level!r} is not one of DEBUG, INFO, WARNING, ERROR, CRITICAL")
+        try:
+            every = float(env.get("BOT_REMINDER_EVERY") or DEFAULT_REMINDER_EVERY)
+        except ValueError:
+            raise ConfigError(f"BOT_REMINDER_EVERY: {env.get('BOT_REMINDER_EVERY')!r} is not a number") from None
+        if every <= 0:
+            raise ConfigError("BOT_REMINDER_EVERY must be positive")
+        today = (env.get("BOT_TODAY") or "").strip() or None
+        if today is not None:
+            from bot.clock import Clock, ClockError
+
+            try:
+                Clock.from_setting(today)
+            except ClockError as exc:
+                raise ConfigError(str(exc)) from None
         return cls(
             index=index,
             token=(env.get("TELEGRAM_BOT_TOKEN") or "").strip() or None,
@@ -85,6 +102,8 @@ class BotSettings:
             max_upload_mb=max_mb,
             state_dir=state_dir,
             log_level=level,
+            today=today,
+            reminder_every=every,
         )
 
     @property

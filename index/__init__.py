@@ -30,7 +30,8 @@ from typing import Any
 
 _EXPORTS = {
     "Engine": "index.engine", "AnswerConfig": "index.engine", "SectionText": "index.engine",
-    "has_index": "index.engine", "TaskHit": "index.engine", "AgencySummary": "index.engine",
+    "has_index": "index.engine", "DocumentCard": "index.engine", "FollowUp": "index.engine",
+    "Deadline": "index.records", "Reference": "index.records", "due_date": "index.tasks.deadlines", "TaskHit": "index.engine", "AgencySummary": "index.engine",
     "EngineError": "index.errors", "ReadError": "index.errors", "IndexMissing": "index.errors", "ROOT": "index.settings", "document_label": "index.understand.context",
     "Answer": "index.records", "BuildReport": "index.records", "Chunk": "index.records",
     "Document": "index.records", "FileReport": "index.records", "Hit": "index.records", "Span": "index.records",

@@ -19,12 +19,12 @@ from index.errors import IndexMissing, ModelMismatch
 from index.language.normalize import fold
 from index.language.restore import Restorer
 from index.parse import Progress
-from index.read.scan import cache as ocr_cache
 from index.rank.noanswer import answerability, answers_ask, missing_place
-from index.rank.query import parse_query
+from index.rank.query import answer_cues, parse_query
+from index.read.scan import cache as ocr_cache
 from index.rank.rerank import RerankConfig, rerank
 from index.rank.retrieve import RankingConfig, Searcher
-from index.records import Answer, BuildReport, Chunk, Document, Hit, Task
+from index.records import Answer, BuildReport, Chunk, Document, Hit, Reference, Task
 from index.settings import Settings
 from index.store.database import current_version
 from index.understand.context import context_text
@@ -66,6 +66,30 @@ class AgencySummary:
     name: str
     locality: str | None
     tasks: int
+
+
+@dataclass(frozen=True)
+class DocumentCard:
+    """One document at a glance: its top-level sections, its assignments and what it cites."""
+
+    document: Document
+    sections: tuple[str, ...]
+    tasks: tuple[TaskHit, ...]
+    references: tuple[Reference, ...]
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """A short follow-up question read in the context of the previous one.
+
+    ``question`` is what is asked of the index; ``place_changed`` tells that the
+    follow-up names another place than the previous question ("còn ở Phú Thọ
+    thì sao?"), so the previous document no longer applies.
+    """
+
+    question: str
+    place_changed: bool
+    own_terms: tuple[str, ...] = ()  # the follow-up's own content syllables (folded): the answer must hold them
 
 
 @dataclass(frozen=True)
@@ -130,8 +154,19 @@ class Engine:
         self.embedder.embed_query("khởi động")
 
     # ----------------------------------------------------------------- questions
-    def ask(self, question: str, k: int = 5) -> Answer:
-        """The best passages for a question, each with its answering sentences marked."""
+    def ask(self, question: str, k: int = 5, context_doc_id: str | None = None,
+            require: tuple[str, ...] = ()) -> Answer:
+        """The best passages for a question, each with its answering sentences marked.
+
+        ``context_doc_id`` (a follow-up question in a chat) puts that document's
+        passages first when it has any among the candidates: "hạn khi nào?"
+        after a question on the Sa Pa plan is about the Sa Pa plan. The
+        no-answer decision then weighs those passages, so a follow-up the
+        document does not answer is still refused. ``require`` (a follow-up's own
+        folded syllables, ``FollowUp.own_terms``) refuses an answer whose top
+        passage, with its document's context, lacks any of them: the carried-over
+        question must not answer "giá vàng hôm nay?" with the previous passage.
+        """
         searcher = self._current()
         query = parse_query(question)
         if not query.content_syllables and not query.numbers:
@@ -143,7 +178,13 @@ class Engine:
             return Answer(question=question, hits=(), answer_spans=(), no_answer=True)
         idf = searcher.fields["terms"].idf
         result = rerank(searcher, query, candidates, idf, self.answering.rerank)
-        ranked = result.ranked[:k]
+        ranked = result.ranked
+        if context_doc_id is not None:
+            chunks_of = result.chunks
+            inside = [r for r in ranked if chunks_of[r[0].chunk_id].doc_id == context_doc_id]
+            if inside:
+                ranked = inside + [r for r in ranked if chunks_of[r[0].chunk_id].doc_id != context_doc_id]
+        ranked = ranked[:k]
         chunks = result.chunks
         hits, spans = [], []
         for cand, sp in ranked:
@@ -167,6 +208,11 @@ class Engine:
             top = hits[0]
             context = context_text(top.document, top.chunk.section)
             no_answer = related = not answers_ask(query.ask, top.chunk, context, idf, self.answering.min_subject)
+        if require and hits and not no_answer:
+            top = hits[0]
+            held = set(re.findall(r"[a-z0-9]+", fold(top.chunk.text + " " + context_text(top.document,
+                                                                                        top.chunk.section))))
+            no_answer = not set(require) <= held
         return Answer(question=question, hits=tuple(hits), answer_spans=tuple(spans), no_answer=no_answer,
                       related=related)
 
@@ -270,6 +316,73 @@ class Engine:
             return None
         return page_image(path, hit.chunk.boxes, page)
 
+    def find_documents(self, text: str) -> list[Document]:
+        """Documents named by number ("06/KH-UBND-BDVTU", "kh 06") or by words of their type, title, issuer.
+
+        A number match wins over word matches; words rank documents by how
+        many of the query's syllables their label and title hold.
+        """
+        from index.language.segment import number_terms
+
+        documents = self.documents()
+        wanted = set(number_terms(text))
+        if wanted:
+            by_number = [d for d in documents if d.number and wanted & set(number_terms(d.number))]
+            if by_number:
+                return by_number
+        words = [w for w in re.findall(r"[a-z0-9]+", fold(text)) if len(w) > 1 or w.isdigit()]
+        if not words:
+            return []
+        scored = []
+        for doc in documents:
+            hay = set(re.findall(r"[a-z0-9]+", fold(" ".join(filter(None, [
+                doc.type, doc.number, doc.issuer, doc.title, doc.locality, doc.place, doc.date])))))
+            share = sum(w in hay for w in words) / len(words)
+            if share >= 0.6:
+                scored.append((-share, doc.file, doc))
+        return [d for *_, d in sorted(scored, key=lambda x: x[:2])]
+
+    def card(self, doc_id: str) -> DocumentCard | None:
+        """What ``/vanban`` shows of one document."""
+        searcher = self._current()
+        doc = searcher.documents.get(doc_id)
+        if doc is None:
+            return None
+        from index.understand.structure import PREAMBLE
+
+        sections = tuple(dict.fromkeys(c.section[0] for c in searcher.db.chunks_of(doc_id)
+                                       if c.section and c.section[0] != PREAMBLE))
+        tasks = tuple(t for t in self.tasks() if t.document.doc_id == doc_id)
+        refs = tuple(r for r in searcher.references if r.doc_id == doc_id)
+        return DocumentCard(document=doc, sections=sections, tasks=tasks, references=refs)
+
+    def follow_up(self, previous: str, follow_up: str) -> FollowUp:
+        """The previous question with the follow-up added; a place the follow-up names replaces the old one."""
+        from index.understand.places import provinces_named
+
+        localities = {p for d in self._current().documents.values() for p in (d.locality, d.place) if p}
+
+        def places(text: str) -> list[str]:
+            folded = f" {' '.join(re.findall(r'[a-z0-9]+', fold(text)))} "
+            named = [p for p in localities if f" {' '.join(re.findall(r'[a-z0-9]+', fold(p)))} " in folded]
+            return list(dict.fromkeys(named + provinces_named(text)))
+
+        new_places = places(follow_up)
+        old_places = places(previous)
+        changed = bool(new_places) and not {fold(p) for p in new_places} & {fold(p) for p in old_places}
+        base = previous
+        if changed:
+            for place in old_places:
+                base = _drop_words(base, place)
+        # What the previous question asked for ("ai chủ trì", "khi nào") is replaced by what the
+        # follow-up asks for; only its subject (task, place, document) carries over.
+        for cue in answer_cues(base):
+            base = _drop_words(base, cue, place=False)
+        cues = {w for cue in answer_cues(follow_up) for w in cue.split()}
+        own = tuple(s for s in parse_query(follow_up).content_syllables if s not in cues and s not in _FILLER)
+        return FollowUp(question=f"{follow_up.strip()} {base.strip()}".strip(), place_changed=changed,
+                        own_terms=own)
+
     def source_file(self, doc_id: str) -> Path | None:
         doc = self.document(doc_id)
         if doc is None:
@@ -328,8 +441,30 @@ def _lead_names(task: Task) -> list[str]:
     return [*split_agencies(task.lead or ""), task.lead or ""]
 
 
+_PLACE_WORDS = {"o", "tai", "tinh", "huyen", "thi", "xa", "thanh", "pho", "tp"}
+_FILLER = {"con", "thi", "sao", "the", "vay", "nua", "nhu", "nao", "the_nao", "o", "tai", "va", "voi"}
+
+
+def _drop_words(text: str, phrase: str, place: bool = True) -> str:
+    """``text`` without the words of ``phrase`` (compared folded) and, for a place, the "ở/tại/tỉnh" before them."""
+    words = text.split()
+    target = re.findall(r"[a-z0-9]+", fold(phrase))
+    folded = [" ".join(re.findall(r"[a-z0-9]+", fold(w))) for w in words]
+    n = len(target)
+    for i in range(len(words) - n + 1):
+        if folded[i:i + n] == target:
+            start = i
+            while place and start > 0 and folded[start - 1] in _PLACE_WORDS:
+                start -= 1
+            tail = words[i + n - 1]
+            keep = tail[len(tail.rstrip("?.!,;:")):]
+            return " ".join(words[:start] + ([keep] if keep else []) + words[i + n:]).replace(" ?", "?")
+    return text
+
+
 def has_index(settings: Settings) -> bool:
     return current_version(settings.index_dir) is not None
 
 
-__all__ = ["AgencySummary", "AnswerConfig", "Chunk", "Engine", "SectionText", "TaskHit", "has_index"]
+__all__ = ["AgencySummary", "AnswerConfig", "Chunk", "DocumentCard", "Engine", "FollowUp", "SectionText", "TaskHit",
+           "has_index"]

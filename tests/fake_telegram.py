@@ -102,6 +102,10 @@ MAX_UPLOAD_SIZE = 50 * 1024 * 1024  # sendDocument refuses bigger uploads
 MAX_PHOTO_SIZE = 10 * 1024 * 1024  # sendPhoto refuses bigger photos
 MAX_PHOTO_SIDES = 10000  # sendPhoto: width + height at most this
 MAX_PHOTO_RATIO = 20  # sendPhoto: the longer side at most 20 times the shorter
+MAX_INLINE_RESULTS = 50
+MAX_INLINE_RESULT_ID_BYTES = 64
+_INLINE_RESULT_TYPES = frozenset({"article", "photo", "gif", "mpeg4_gif", "video", "audio", "voice", "document",
+                                  "location", "venue", "contact", "game", "sticker"})
 
 DOWNLOAD_METHOD = "downloadFile"  # pseudo-method recorded for GET /file/bot<TOKEN>/<path>
 
@@ -696,6 +700,7 @@ class FakeTelegramServer:
         self._files_by_path: dict[str, _StoredFile] = {}
         self._file_counter = itertools.count(1)
         self._callback_queries: dict[str, bool] = {}  # id -> answered
+        self._inline_queries: dict[str, dict[str, Any] | None] = {}  # id -> the answer (None: unanswered)
         self._commands: dict[str, list[dict[str, Any]]] = {}
         self._injected_errors: dict[str, list[ApiError]] = {}
         self._poll_generation = 0
@@ -1186,6 +1191,36 @@ class FakeTelegramServer:
             self._files_by_path[stored.file_path] = stored
         return stored
 
+    def send_inline_query(self, query: str, user_id: int = DEFAULT_USER_ID, *, chat_type: str = "supergroup",
+                          offset: str = "", first_name: str = "An", username: str | None = "nguyen_an") -> str:
+        """The user types ``@bot query`` in a chat; returns the inline query id (see :meth:`inline_answer`)."""
+        if len(query) > 256:
+            raise ValueError("Telegram cuts inline queries at 256 characters")
+        query_id = str(secrets.randbits(62))
+        with self._lock:
+            self._inline_queries[query_id] = None
+        self.enqueue_update({"inline_query": {
+            "id": query_id, "from": self.user(user_id, first_name, username), "query": query,
+            "offset": offset, "chat_type": chat_type}})
+        return query_id
+
+    def send_chosen_inline_result(self, result_id: str, query: str, user_id: int = DEFAULT_USER_ID) -> None:
+        """The user picked a result (delivered only with inline feedback switched on at BotFather)."""
+        self.enqueue_update({"chosen_inline_result": {
+            "result_id": result_id, "from": self.user(user_id), "query": query}})
+
+    def inline_answer(self, query_id: str, timeout: float = 60.0) -> dict[str, Any]:
+        """The bot's answer to an inline query, once given: ``results`` with each message's parsed
+        ``text`` and ``entities`` (as the chat it is sent to would show it), ``cache_time``, ``button``."""
+        deadline = time.monotonic() + timeout
+        with self._changed:
+            while self._inline_queries.get(query_id) is None:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise AssertionError(f"inline query {query_id} not answered in {timeout}s:\n{self.dump()}")
+                self._changed.wait(min(left, 0.5))
+            return copy.deepcopy(self._inline_queries[query_id])
+
     # ------------------------------------------------------------------ HTTP layer
 
     async def _handle(self, request: web.Request) -> web.StreamResponse:
@@ -1359,6 +1394,7 @@ class FakeTelegramServer:
             "sendDocument": lambda p: None,  # needs the files, special-cased in _dispatch
             "sendPhoto": lambda p: None,  # needs the files, special-cased in _dispatch
             "getFile": self._get_file,
+            "answerInlineQuery": self._answer_inline_query,
         }
 
     def _get_me(self, params: dict[str, Any]) -> dict[str, Any]:
@@ -1553,35 +1589,63 @@ class FakeTelegramServer:
             self._callback_queries[query_id] = True
         return True
 
-    def _get_file(self, params: dict[str, Any]) -> dict[str, Any]:
-        with self._lock:
-            stored = self._files.get(str(params.get("file_id", "")))
-        if stored is None:
-            raise ApiError("Bad Request: wrong file_id or the file is temporarily unavailable")
-        if stored.file_size > MAX_DOWNLOAD_SIZE:
-            raise ApiError("Bad Request: file is too big")
-        return {"file_id": stored.file_id, "file_unique_id": stored.file_unique_id,
-                "file_size": stored.file_size, "file_path": stored.file_path}
-
-    def _send_document(self, params: dict[str, Any], files: dict[str, tuple[str, bytes]],
-                       mimes: dict[str, str]) -> dict[str, Any]:
-        chat = self._chat(params)
-        stored = self._document_input(params, files, mimes)
-        caption, caption_entities = _parse_formatted(params.get("caption"), params.get("parse_mode"),
-                                                     params.get("caption_entities"), strict=self.strict_html)
-        if len(caption) > MAX_CAPTION_LENGTH:
-            raise ApiError("Bad Request: message caption is too long")
-        markup = _inline_markup(_validate_reply_markup(params.get("reply_markup")))
-        message = self._bot_message(params, chat)
-        message["document"] = stored.document()
-        if caption:
-            message["caption"] = caption
-        if caption_entities:
-            message["caption_entities"] = caption_entities
-        if markup:
-            message["reply_markup"] = markup
-        self._remember(message)
-        return message
+    def _answer_inline_query(self, params: dict[str, Any]) -> bool:
+        """Validated as Telegram does: known query answered once, ≤ 50 results, ids of 1–64 bytes and
+        unique, each article with a title and a message whose HTML parses and fits 4096 characters."""
+        query_id = str(params.get("inline_query_id", ""))
+        results = params.get("results")
+        if isinstance(results, str):
+            results = json.loads(results)
+        if not isinstance(results, list):
+            raise ApiError("Bad Request: can't parse inline query results JSON object")
+        if len(results) > MAX_INLINE_RESULTS:
+            raise ApiError("Bad Request: RESULTS_TOO_MUCH")
+        seen: set[str] = set()
+        parsed = []
+        for result in results:
+            rid = result.get("id") if isinstance(result, dict) else None
+            if not isinstance(rid, str) or not 1 <= len(rid.encode("utf-8")) <= MAX_INLINE_RESULT_ID_BYTES:
+                raise ApiError("Bad Request: RESULT_ID_INVALID")
+            if rid in seen:
+                raise ApiError("Bad Request: RESULT_ID_DUPLICATE")
+            seen.add(rid)
+            if result.get("type") not in _INLINE_RESULT_TYPES:
+                raise ApiError("Bad Request: RESULT_TYPE_INVALID")
+            entry = {"id": rid, "type": result["type"], "title": result.get("title"),
+                     "description": result.get("description")}
+            if result["type"] == "article":
+                if not str(result.get("title") or "").strip():
+                    raise ApiError("Bad Request: RESULT_TITLE_EMPTY")
+                content = result.get("input_message_content")
+                if not isinstance(content, dict) or not str(content.get("message_text") or "").strip():
+                    raise ApiError("Bad Request: MESSAGE_EMPTY")
+                text, entities = _parse_formatted(content["message_text"], content.get("parse_mode"),
+                                                  content.get("entities"), strict=self.strict_html)
+                if not text:
+                    raise ApiError("Bad Request: MESSAGE_EMPTY")
+                if len(text) > MAX_MESSAGE_LENGTH:
+                    raise ApiError("Bad Request: MESSAGE_TOO_LONG")
+                entry.update(text=text, entities=entities, parse_mode=content.get("parse_mode"))
+            if "reply_markup" in result:
+                entry["reply_markup"] = _validate_reply_markup(result["reply_markup"])
+            parsed.append(entry)
+        button = params.get("button")
+        if isinstance(button, str):
+            button = json.loads(button) if button else None
+        if button is not None and not (isinstance(button, dict) and str(button.get("text") or "").strip()):
+            raise ApiError("Bad Request: BUTTON_TEXT_INVALID")
+        try:
+            cache_time = int(params.get("cache_time", 300))
+        except (TypeError, ValueError):
+            raise ApiError("Bad Request: wrong parameter cache_time") from None
+        with self._changed:
+            if query_id not in self._inline_queries or self._inline_queries[query_id] is not None:
+                raise ApiError(_QUERY_INVALID)
+            self._inline_queries[query_id] = {
+                "results": parsed, "cache_time": cache_time, "button": button,
+                "is_personal": params.get("is_personal") in (True, "true", "True", 1)}
+            self._changed.notify_all()
+        return True
 
     def _send_photo(self, params: dict[str, Any], files: dict[str, tuple[str, bytes]],
                     mimes: dict[str, str]) -> dict[str, Any]:

@@ -546,3 +546,63 @@ def test_the_server_never_logs_the_token(tg: FakeTelegramServer, caplog: pytest.
     own = [r for r in caplog.records if r.name.startswith((fake_telegram.__name__, "aiohttp"))]
     assert all(tg.token not in r.getMessage() for r in own)
     assert not any(r.name == "aiohttp.access" for r in caplog.records)
+
+
+# --------------------------------------------------------------------------- inline mode and photos
+
+
+def _article(result_id: str, text: str, title: str = "Kế hoạch 06") -> Any:
+    from telegram import InlineQueryResultArticle, InputTextMessageContent
+
+    return InlineQueryResultArticle(result_id, title, InputTextMessageContent(text, parse_mode="HTML"))
+
+
+def test_inline_query_answer_is_validated_and_parsed(tg: FakeTelegramServer) -> None:
+    query_id = tg.send_inline_query("ai chủ trì", USER)
+
+    async def answer(bot: Bot) -> None:
+        await bot.answer_inline_query(query_id, [_article("12-abcd", "<b>Theo</b> Kế hoạch")], cache_time=30,
+                                      is_personal=True)
+
+    run_with_bot(tg, answer)
+    given = tg.inline_answer(query_id)
+    assert given["cache_time"] == 30 and given["is_personal"]
+    assert given["results"][0]["text"] == "Theo Kế hoạch"
+    assert given["results"][0]["entities"] == [{"type": "bold", "offset": 0, "length": 4}]
+    # Answered once only, as Telegram: a second answer is refused.
+    assert "query is too old" in expect_bad_request(
+        tg, lambda bot: bot.answer_inline_query(query_id, [_article("1", "x")])).lower()
+
+
+@pytest.mark.parametrize("results, error", [
+    ([_article(str(i), "x") for i in range(51)], "Results_too_much"),
+    ([_article("x" * 65, "x")], "Result_id_invalid"),
+    ([_article("1", "x"), _article("1", "y")], "Result_id_duplicate"),
+    ([_article("1", "<b>x")], "Can't parse entities"),
+    ([_article("1", "a" * 4097)], "Message_too_long"),
+])
+def test_inline_query_answers_beyond_telegram_limits_are_refused(tg: FakeTelegramServer, results: list,
+                                                                  error: str) -> None:
+    query_id = tg.send_inline_query("q", USER)
+    message = expect_bad_request(tg, lambda bot: bot.answer_inline_query(query_id, results))
+    assert error.lower() in message.lower()
+
+
+def _png(width: int = 40, height: int = 30) -> bytes:
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), "white").save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def test_send_photo_is_stored_with_its_caption(tg: FakeTelegramServer) -> None:
+    async def scenario(bot: Bot) -> Any:
+        return await bot.send_photo(USER, _png(), caption="<i>Trang 2</i>", parse_mode="HTML")
+
+    message = run_with_bot(tg, scenario)
+    assert message.photo and message.caption == "Trang 2"
+    assert "too long" in expect_bad_request(
+        tg, lambda bot: bot.send_photo(USER, _png(), caption="a" * 1025)).lower()

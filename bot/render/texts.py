@@ -23,6 +23,11 @@ COMMANDS = (
     ("docs", "Danh sách văn bản trong kho"),
     ("tasks", "Nhiệm vụ được giao theo cơ quan, kèm thời hạn và trích dẫn"),
     ("reindex", "Cập nhật chỉ mục từ kho văn bản (quản trị viên)"),
+    ("hanchot", "Hạn chót: nhiệm vụ đến hạn trong 30 ngày tới và quá hạn, theo cơ quan"),
+    ("nhacviec", "Đăng ký nhắc việc theo cơ quan: bản tin thứ Hai, nhắc trước hạn 7 ngày và 1 ngày"),
+    ("huynhac", "Hủy nhắc việc của cuộc trò chuyện này"),
+    ("vanban", "Thẻ văn bản: số hiệu, ngày, cơ quan, người ký, các phần, nhiệm vụ, văn bản dẫn chiếu"),
+    ("thongke", "Thống kê câu hỏi và đánh giá 👍/👎 (quản trị viên)"),
 )
 
 _EXAMPLES_HTML = "\n".join(f"• <i>{q}</i>" for q in EXAMPLE_QUESTIONS)
@@ -53,7 +58,17 @@ HELP = (
     "/docs – danh sách văn bản trong kho\n"
     "/tasks – các cơ quan được giao nhiệm vụ; /tasks và tên cơ quan – nhiệm vụ của cơ quan đó "
     "(chủ trì hay phối hợp, thời hạn, trích dẫn), ví dụ <i>/tasks phòng nội vụ</i>\n"
-    "/reindex – cập nhật chỉ mục (quản trị viên)\n\n"
+    "/hanchot – nhiệm vụ đến hạn trong 30 ngày tới và quá hạn đến 90 ngày; /hanchot và tên cơ quan – "
+    "của riêng cơ quan đó\n"
+    "/nhacviec và tên cơ quan – đăng ký nhắc việc cho cuộc trò chuyện này (bản tin 7:30 thứ Hai, nhắc trước "
+    "hạn 7 ngày và 1 ngày); /nhacviec – xem các đăng ký\n"
+    "/huynhac – hủy nhắc việc (thêm tên cơ quan để hủy riêng cơ quan đó)\n"
+    "/vanban và số hiệu hoặc vài từ của tên văn bản – thẻ văn bản, ví dụ <i>/vanban 06/KH-UBND-BDVTU</i>\n"
+    "/reindex – cập nhật chỉ mục (quản trị viên); /thongke – thống kê sử dụng (quản trị viên)\n\n"
+    "<b>Hỏi tiếp:</b> trả lời (reply) tin nhắn của tôi hoặc hỏi ngắn ngay sau đó, ví dụ «hạn khi nào?», "
+    "«ai phối hợp?», «còn ở Phú Thọ thì sao?»: tôi hiểu theo câu hỏi và văn bản trước. "
+    "Nút 👍/👎 dưới câu trả lời giúp cải thiện trợ lý.\n"
+    "<b>Trích dẫn ở mọi cuộc trò chuyện:</b> gõ @tên_bot và câu hỏi, rồi chọn đoạn trích để gửi.\n\n"
     "<b>Trong nhóm:</b> nhắc tên tôi (@…), trả lời tin nhắn của tôi, hoặc dùng lệnh.\n"
     "<b>Quản trị viên</b> gửi tệp .md, .txt, .docx, .doc, .pdf để thêm văn bản vào kho "
     "(kèm chú thích «thay thế» để thay tệp cùng tên), hoặc gửi ảnh chụp văn bản giấy (một ảnh hay "

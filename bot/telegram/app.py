@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from dataclasses import replace
 
 from telegram import BotCommand, LinkPreviewOptions, Update
 from telegram.ext import AIORateLimiter, Application, Defaults
 
+from bot.clock import Clock
 from bot.render import texts
 from bot.settings import BotSettings
-from bot.telegram import handlers
+from bot.telegram import handlers, reminders
+from bot.ledger import Ledger
+from bot.telegram.replies import FEATURES, Features
 from bot.telegram.state import QuestionStore, clear_uploads
 from bot.warmup import warm_up
 from index import Engine
@@ -43,8 +47,12 @@ def build_application(settings: BotSettings, engine: Engine | None = None) -> Ap
     if settings.base_file_url:
         builder = builder.base_file_url(settings.base_file_url)
     app = builder.build()
-    app.bot_data["services"] = handlers.Services(settings=settings, engine=engine, store=store)
+    ledger = Ledger(settings.state_dir)
+    app.bot_data["services"] = handlers.Services(settings=settings, engine=engine, store=store, ledger=ledger)
+    app.bot_data[FEATURES] = Features(settings=settings, engine=engine, ledger=ledger,
+                                      clock=Clock.from_setting(settings.today))
     handlers.register(app)
+    reminders.schedule(app)
     return app
 
 
@@ -56,11 +64,14 @@ async def _post_init(app: Application) -> None:
     if pruned or leftovers:
         logger.info("forgot %d old questions, deleted %d unfinished downloads", pruned, leftovers)
     await asyncio.to_thread(warm_up, svc.engine)
+    # BOT_TODAY counts from the moment the bot is ready, not from a start-up of unknown length.
+    app.bot_data[FEATURES] = replace(app.bot_data[FEATURES], clock=Clock.from_setting(svc.settings.today))
     logger.info("bot @%s ready, polling for updates", app.bot.username)
 
 
 async def _post_shutdown(app: Application) -> None:
     app.bot_data["services"].store.close()
+    app.bot_data["services"].ledger.close()
 
 
 def run(settings: BotSettings) -> None:
@@ -68,5 +79,6 @@ def run(settings: BotSettings) -> None:
     app = build_application(settings)
     # bootstrap_retries=-1: if Telegram (or the network) is down when the bot starts,
     # keep retrying instead of exiting, so a reboot of the office server heals itself.
-    app.run_polling(allowed_updates=[Update.MESSAGE, Update.CALLBACK_QUERY], drop_pending_updates=False,
+    app.run_polling(allowed_updates=[Update.MESSAGE, Update.CALLBACK_QUERY, Update.INLINE_QUERY,
+                                     Update.CHOSEN_INLINE_RESULT], drop_pending_updates=False,
                     bootstrap_retries=-1)

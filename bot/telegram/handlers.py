@@ -32,20 +32,24 @@ from telegram.ext import (
     Application,
     ApplicationHandlerStop,
     CallbackQueryHandler,
+    ChosenInlineResultHandler,
     CommandHandler,
     ContextTypes,
+    InlineQueryHandler,
     MessageHandler,
     TypeHandler,
     filters,
 )
 
 from bot import render
+from bot.render import followup as render_followup
 from bot.render import reports, texts
 from bot.render.citation import page_label
 from bot.settings import BotSettings
-from bot.telegram import keyboards
+from bot.telegram import cards, feedback, followup, inline, keyboards, reminders
 from bot.telegram.access import addressed, command_target, is_admin, may_ask, strip_mention
 from bot.telegram.keyboards import Citation, DocsPage, MoreSources, SourceFile, WholeSection, fingerprint
+from bot.ledger import Ledger
 from bot.telegram.state import QuestionStore, upload_dir
 from bot.telegram.uploads import Albums, PageProgress
 from index import SUPPORTED_EXTENSIONS, Engine, EngineError, Hit, ReadError
@@ -70,6 +74,7 @@ class Services:
     settings: BotSettings
     engine: Engine
     store: QuestionStore
+    ledger: Ledger
     albums: Albums = dataclasses.field(default_factory=Albums)
 
 
@@ -194,6 +199,8 @@ async def gate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Runs before every handler: ignore what is not for us, refuse who may not ask."""
     settings = services(context).settings
     user = update.effective_user
+    if update.inline_query is not None or update.chosen_inline_result is not None:
+        return  # inline mode answers refusals itself, with a button in the result list
     if update.callback_query is not None:
         if not may_ask(settings, user.id if user else None):
             await update.callback_query.answer(texts.plain(texts.NOT_ALLOWED.format(user_id=user.id))[:200],
@@ -314,12 +321,22 @@ async def on_question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         return
     async with keep_typing(update.effective_chat):
         # One extra hit tells whether a "more sources" page exists.
-        answer = await asyncio.to_thread(svc.engine.ask, question, render.PAGE_SIZE + 1)
-        question_id = None if answer.no_answer else await asyncio.to_thread(svc.store.save, question)
+        asked, answer = await followup.answer(update, context, question, render.PAGE_SIZE + 1)
+        question_id = None if answer.no_answer else await asyncio.to_thread(svc.store.save, asked.question)
+        answer_id = await followup.remember(context, update.effective_chat.id, asked, answer)
     markup = None
     if question_id is not None:
         markup = keyboards.answer_keyboard(answer, question_id, has_more=len(answer.hits) > render.PAGE_SIZE)
-    await _send(update, context, render.answer_messages(answer), markup)
+        extra = [b for b in (cards.card_button(answer.hits[0].document.doc_id),) if b is not None]
+        markup = feedback.extend(markup, extra + feedback.vote_buttons(answer_id))
+    parts = render.answer_messages(answer)
+    if asked.previous is not None:
+        assumed = await followup.assumed_document(context, asked, answer)
+        parts = render_followup.with_note(render_followup.followup_note(asked.topic, assumed, asked.place_changed),
+                                          parts)
+    sent = await _send(update, context, parts, markup)
+    await asyncio.to_thread(services(context).ledger.set_messages, answer_id, sent[0].message_id,
+                            sent[-1].message_id)
 
 
 # --------------------------------------------------------------------------- buttons
@@ -601,9 +618,18 @@ def register(app: Application) -> None:
     app.add_handler(CommandHandler("docs", on_docs, filters=new_message))
     app.add_handler(CommandHandler("tasks", on_tasks, filters=new_message))
     app.add_handler(CommandHandler("reindex", on_reindex, filters=new_message))
+    app.add_handler(CommandHandler("hanchot", logged(reminders.on_deadlines), filters=new_message))
+    app.add_handler(CommandHandler("nhacviec", logged(reminders.on_subscribe), filters=new_message))
+    app.add_handler(CommandHandler("huynhac", logged(reminders.on_unsubscribe), filters=new_message))
+    app.add_handler(CommandHandler("thongke", logged(feedback.on_stats), filters=new_message))
+    app.add_handler(CommandHandler("vanban", logged(cards.on_card_command), filters=new_message))
+    app.add_handler(InlineQueryHandler(logged(inline.on_inline_query)))
+    app.add_handler(ChosenInlineResultHandler(inline.on_chosen_result))
     app.add_handler(MessageHandler(new_message & filters.COMMAND, on_unknown_command))
     app.add_handler(MessageHandler(new_message & filters.TEXT & ~filters.COMMAND, on_question))
     app.add_handler(MessageHandler(new_message & filters.Document.ALL, on_document))
     app.add_handler(MessageHandler(new_message & filters.PHOTO, on_photo))
+    app.add_handler(CallbackQueryHandler(logged(feedback.on_vote), pattern=feedback.PATTERN))
+    app.add_handler(CallbackQueryHandler(logged(cards.on_card_button), pattern=cards.PATTERN))
     app.add_handler(CallbackQueryHandler(on_button))
     app.add_error_handler(on_error)

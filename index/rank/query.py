@@ -55,6 +55,12 @@ class Query:
     ask: Ask = Ask("open")  # the fact asked for and what about, for the no-answer decision
 
 
+def answer_cues(text: str) -> list[str]:
+    """The folded phrases that say what a question asks for ("ai", "chu tri", "khi nao", "bao nhieu")."""
+    folded = fold(canonical(text.strip()))
+    return [m.group(0) for _, pattern in _KIND_PATTERNS for m in pattern.finditer(folded)]
+
+
 def parse_query(text: str) -> Query:
     canon = canonical(text.strip())
     folded = fold(canon)

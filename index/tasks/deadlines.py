@@ -9,6 +9,7 @@ they fall due.
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from index.language.normalize import fold
 from index.records import Deadline
@@ -100,6 +101,26 @@ def sort_key(deadline: Deadline | None) -> tuple[int, str]:
     if p:
         return (1, p)
     return (2, "")
+
+
+def due_date(deadline: Deadline | None) -> date | None:
+    """The last day a deadline allows, or None when it names no single day to remind of.
+
+    A period ends at its last day ("Quý II/2024" → 30/6/2024, "Tháng 9/2024" →
+    30/9/2024, "Năm 2022" → 31/12/2022; "Năm 2022, 2023" → the first year's end,
+    when the task first falls due). Recurring or open-ended wording ("hằng năm",
+    "định kỳ 6 tháng", "thường xuyên") and a quarter without a year are not
+    deadlines: there is no day to count down to.
+    """
+    if deadline is None:
+        return None
+    rank, day = sort_key(deadline)
+    if rank != 0:
+        return None
+    try:
+        return date.fromisoformat(day)
+    except ValueError:
+        return None
 
 
 def _last_day(year: int, month: int) -> int:

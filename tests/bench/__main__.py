@@ -152,6 +152,15 @@ def bench_laws(embedder, rows: list[tuple[str, str]], rebuild: bool) -> None:
     rows.append(("peak memory after laws phase (RSS)", f"{_rss_mb():.0f} MB"))
 
 
+def bench_feedback(settings: Settings, embedder, path: Path) -> None:
+    """Score the officials' approved question–passage pairs (👍 in Telegram) on the corpus index."""
+    from index.engine import Engine
+
+    table, _ = quality_table(Engine(settings, embedder=embedder), load_questions(path),
+                             f"Feedback question set ({path.name}, approved in Telegram)")
+    print(table, "\n", flush=True)
+
+
 def bench_bot(settings: Settings, rows: list[tuple[str, str]]) -> None:
     try:
         from tests.bench.bot_latency import measure
@@ -163,6 +172,8 @@ def bench_bot(settings: Settings, rows: list[tuple[str, str]]) -> None:
                  f"{result['p50_ms']:.0f} / {result['p95_ms']:.0f} ms ({result['questions']} questions)"))
     rows.append((f"bot: reply latency p50 / p95, {result['burst']} officials asking at once",
                  f"{result['burst_p50_ms']:.0f} / {result['burst_p95_ms']:.0f} ms"))
+    rows.append(("bot: inline query (@bot câu hỏi) to answerInlineQuery, p50 / p95",
+                 f"{result['inline_p50_ms']:.0f} / {result['inline_p95_ms']:.0f} ms"))
     rows.append(("bot: start-up until polling (model + index load)", f"{result['startup_s']:.1f} s"))
 
 
@@ -173,6 +184,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip-realdocs", action="store_true",
                         help="skip the real scanned files of ../shared/realdocs (metadata, OCR CER, questions)")
     parser.add_argument("--rebuild-laws", action="store_true", help="rebuild the laws index from scratch")
+    parser.add_argument("--feedback", type=Path, metavar="FILE",
+                        help="also score a question set exported by `python -m bot.feedback --export`")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
     WORK.mkdir(parents=True, exist_ok=True)
@@ -194,6 +207,8 @@ def main(argv: list[str] | None = None) -> int:
     from tests.bench.reading import reading_rows  # OCR and a pathological file (former test timings)
 
     reading_rows(embedder, rows)
+    if args.feedback:
+        bench_feedback(settings, embedder, args.feedback)
     if not args.skip_laws:
         bench_laws(embedder, rows, args.rebuild_laws)
     if not args.skip_realdocs:

@@ -55,6 +55,15 @@ def _latency(tg: FakeTelegramServer, user: int, question: str, timeout: float = 
     return (reply.time - queued) * 1000
 
 
+def _inline_latency(tg: FakeTelegramServer, user: int, question: str, timeout: float = 60.0) -> float:
+    """Milliseconds from an inline query (``@bot question``) to the bot's answerInlineQuery."""
+    since = tg.mark()
+    queued = time.time()
+    tg.send_inline_query(question, user)
+    answered = tg.wait_for("answerInlineQuery", since=since, timeout=timeout)[0]
+    return (answered.time - queued) * 1000
+
+
 def measure(settings: Settings, n_questions: int = 30) -> dict[str, float]:
     """Start the fake server and ``python -m bot`` over ``settings``' index; time ``n_questions`` replies.
 
@@ -69,6 +78,8 @@ def measure(settings: Settings, n_questions: int = 30) -> dict[str, float]:
         startup = time.monotonic() - started
         try:
             sequential = [_latency(tg, FIRST_USER + i, QUESTIONS[i % len(QUESTIONS)]) for i in range(n_questions)]
+            inline = [_inline_latency(tg, FIRST_USER + i, QUESTIONS[i % len(QUESTIONS)])
+                      for i in range(n_questions)]
             burst: list[float] = []
             lock = threading.Lock()
 
@@ -92,6 +103,8 @@ def measure(settings: Settings, n_questions: int = 30) -> dict[str, float]:
         "burst": BURST,
         "burst_p50_ms": round(statistics.median(burst), 1),
         "burst_p95_ms": round(_percentile(burst, 0.95), 1),
+        "inline_p50_ms": round(statistics.median(inline), 1),
+        "inline_p95_ms": round(_percentile(inline, 0.95), 1),
         "startup_s": round(startup, 1),
     }
 

@@ -99,7 +99,7 @@ def corpus_listing(folder: Path) -> dict[str, bytes]:
 
 def test_commands_are_registered_in_vietnamese(bot: RunningBot, tg: FakeTelegramServer) -> None:
     registered = {c["command"]: c["description"] for c in tg.commands()}
-    assert set(registered) == {"start", "help", "docs", "tasks", "reindex"}
+    assert {"start", "help", "docs", "tasks", "reindex"} <= set(registered)
     assert "văn bản" in registered["docs"] and "quản trị" in registered["reindex"]
 
 
