@@ -1647,6 +1647,36 @@ class FakeTelegramServer:
             self._changed.notify_all()
         return True
 
+    def _get_file(self, params: dict[str, Any]) -> dict[str, Any]:
+        with self._lock:
+            stored = self._files.get(str(params.get("file_id", "")))
+        if stored is None:
+            raise ApiError("Bad Request: wrong file_id or the file is temporarily unavailable")
+        if stored.file_size > MAX_DOWNLOAD_SIZE:
+            raise ApiError("Bad Request: file is too big")
+        return {"file_id": stored.file_id, "file_unique_id": stored.file_unique_id,
+                "file_size": stored.file_size, "file_path": stored.file_path}
+
+    def _send_document(self, params: dict[str, Any], files: dict[str, tuple[str, bytes]],
+                       mimes: dict[str, str]) -> dict[str, Any]:
+        chat = self._chat(params)
+        stored = self._document_input(params, files, mimes)
+        caption, caption_entities = _parse_formatted(params.get("caption"), params.get("parse_mode"),
+                                                     params.get("caption_entities"), strict=self.strict_html)
+        if len(caption) > MAX_CAPTION_LENGTH:
+            raise ApiError("Bad Request: message caption is too long")
+        markup = _inline_markup(_validate_reply_markup(params.get("reply_markup")))
+        message = self._bot_message(params, chat)
+        message["document"] = stored.document()
+        if caption:
+            message["caption"] = caption
+        if caption_entities:
+            message["caption_entities"] = caption_entities
+        if markup:
+            message["reply_markup"] = markup
+        self._remember(message)
+        return message
+
     def _send_photo(self, params: dict[str, Any], files: dict[str, tuple[str, bytes]],
                     mimes: dict[str, str]) -> dict[str, Any]:
         """sendPhoto as Telegram checks it: a photo present and decodable, within size and shape, caption ≤ 1024."""
