@@ -74,6 +74,8 @@ _MONEY = re.compile(rf"{_NUM}\s*(?:%|dong|d\b|trieu|ty|nghin|ngan|usd|vnd)|\b{_N
 _CONDITIONAL = re.compile(r"\b(khi|neu|truong hop|ke tu|sau khi|truoc khi|trong thoi han|chi duoc)\b")
 _TIME_UNITS = ("nam", "thang", "ngay", "gio", "tuan", "phut", "quy")
 _PERIODIC = re.compile(r"\b(dinh ky|hang nam|hang quy|hang thang|hang tuan|thuong xuyen|moi nam|moi thang)\b")
+# "vào sáng thứ Năm hằng tuần", "lúc 14 giờ": a schedule answers "thời gian nào" as well as a date does.
+_SCHEDULE = re.compile(r"\bthu (hai|ba|tu|nam|sau|bay)\b|\bchu nhat\b|\b\d{1,2}\s?(?:gio|h)(?:\s?\d{2})?\b")
 _PHONE = re.compile(r"(?<!\d)(?:\(?0\d{1,3}\)?[\s.]?\d{3,4}[\s.]?\d{3,4}|1[89]00[\s.]?\d{3,4}|\+84[\s\d.]{8,12})(?!\d)")
 _ADDRESS = re.compile(
     r"\b(dia chi|tru so|so nha)\b|(?<![\w/.])\d{1,4}[a-z]?\s+(?:duong|pho)?\s*[A-ZĐÀ-Ỹ][a-zà-ỹ]+\s+[A-ZĐÀ-Ỹ]|"
@@ -128,7 +130,8 @@ def has_shape(ask: Ask, sentence: str) -> bool:
         forms = "|".join(units)
         return bool(re.search(rf"(?:{_NUM}|\b{_NUMBER_WORDS})\s+(?:{forms})\b", f) or _PERIODIC.search(f))
     if kind == "date":
-        return kind_score(sentence, ("date",)) > 0 or (CONDITION in ask.units and bool(_CONDITIONAL.search(f)))
+        return (kind_score(sentence, ("date",)) > 0 or bool(_PERIODIC.search(f) or _SCHEDULE.search(f))
+                or (CONDITION in ask.units and bool(_CONDITIONAL.search(f))))
     if kind == "person":
         return bool(_PERSON.search(canonical(sentence)))
     if kind == "phone":

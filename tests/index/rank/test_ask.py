@@ -69,6 +69,10 @@ def test_subject_leaves_out_the_ask_words():
     ("Ai là Giám đốc Sở Nội vụ?", "Giao Sở Nội vụ chủ trì theo dõi.", False),
     ("Ai là Giám đốc Sở Nội vụ?", "Ông Nguyễn Văn An, Giám đốc Sở Nội vụ.", True),
     ("Địa chỉ gửi góp ý ở đâu?", "Gửi về 499 Nguyễn Trãi, phường Thanh Liệt.", True),
+    ("Chủ tịch UBND xã tiếp công dân vào thời gian nào?",
+     "Chủ tịch UBND xã tiếp công dân vào sáng thứ Năm hằng tuần tại trụ sở.", True),
+    ("Hội nghị khai mạc lúc mấy giờ?", "Hội nghị khai mạc lúc 14 giờ 30 tại hội trường.", True),
+    ("Hội nghị tổng kết tổ chức vào ngày nào?", "Sở Nội vụ chủ trì tổ chức hội nghị tổng kết.", False),
 ])
 def test_answer_shape_of_a_sentence(question, sentence, expected):
     assert has_shape(parse_query(question).ask, sentence) is expected
