@@ -19,7 +19,7 @@ from index.errors import IndexMissing, ModelMismatch
 from index.language.normalize import fold
 from index.language.restore import Restorer
 from index.parse import Progress
-from index.rank.noanswer import answerability, answers_ask, missing_place
+from index.rank.noanswer import answerability, answers_ask, missing_body, missing_place
 from index.rank.query import answer_cues, parse_query
 from index.read.scan import cache as ocr_cache
 from index.rank.rerank import RerankConfig, rerank
@@ -208,6 +208,8 @@ class Engine:
             top = hits[0]
             context = context_text(top.document, top.chunk.section)
             no_answer = related = not answers_ask(query.ask, top.chunk, context, idf, self.answering.min_subject)
+            if not no_answer and missing_body(dense_text, f"{top.chunk.text}\n{context}") is not None:
+                no_answer = related = True
         if require and hits and not no_answer:
             top = hits[0]
             held = set(re.findall(r"[a-z0-9]+", fold(top.chunk.text + " " + context_text(top.document,

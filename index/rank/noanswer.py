@@ -26,7 +26,7 @@ from index.rank.query import Query
 from index.rank.retrieve import Searcher
 from index.records import Chunk
 from index.understand.context import context_text
-from index.understand.places import provinces_named
+from index.understand.places import province, provinces_named
 from index.understand.structure import CLOSING, PREAMBLE
 
 
@@ -65,12 +65,60 @@ def missing_place(searcher: Searcher, query: Query, chunk_ids: list[int]) -> str
     return None
 
 
+# ----------------------------------------------------------------- bodies the question names
+
+# An organisation is named by a head word and its proper part: "Sở Y tế", "Công an tỉnh",
+# "Bộ Chỉ huy Quân sự", "Trường Đại học Phạm Văn Đồng". Read on the accented text
+# (typed, or restored for a question without marks), where "Sở" is not "số" and
+# "Trường" is not "trưởng"; "cơ sở", "trụ sở", "trường hợp", "cục bộ" are no bodies.
+_BODY = re.compile(
+    r"(?<![\w])(?<!cơ )(?<!trụ )(sở|công an|bộ chỉ huy|bệnh viện|trường(?! hợp)|đài|viện kiểm sát|học viện|"
+    r"trung tâm|chi cục|cục(?! bộ)|kho bạc|ngân hàng|tòa án|liên đoàn)\s+((?:[\w-]+\s*){1,6})",
+    re.IGNORECASE)
+# Where a body's proper part ends: its locality ("tỉnh …"), then verbs and function words.
+_BODY_END = frozenset(
+    "tinh huyen xa phuong duoc co la phoi tham chu thuc trong cua o tai nhu nao gi ai khi "
+    "voi va den cho de giao chiu lam can se da dang ve theo nam thang ngay moi tu".split())
+_LOCALITY_PAIRS = frozenset({("thanh", "pho"), ("thi", "xa"), ("thi", "tran")})
+
+
+def bodies_named(text: str) -> list[str]:
+    """Folded names of the organisations a question names, each cut at its locality or verb."""
+    out = []
+    for m in _BODY.finditer(canonical(text)):
+        head = fold(m.group(1))
+        proper: list[str] = []
+        words = re.findall(r"[a-z0-9]+", fold(m.group(2)))
+        for i, word in enumerate(words):
+            if (word in _BODY_END or tuple(words[i:i + 2]) in _LOCALITY_PAIRS or len(proper) == 4
+                    or any(province(" ".join(words[i:i + n])) for n in (1, 2, 3))):
+                break
+            proper.append(word)
+        if proper or " " in head:
+            out.append(" ".join([head, *proper]))
+    return list(dict.fromkeys(out))
+
+
+def missing_body(question: str, evidence: str) -> str | None:
+    """An organisation the question names that the cited passage (with its context) never mentions.
+
+    "Sở Y tế được giao nhiệm vụ gì?" is not answered by a passage about the
+    Mặt trận, however many of the question's other words it shares.
+    """
+    held = " " + " ".join(re.findall(r"[a-z0-9]+", fold(evidence))) + " "
+    for body in bodies_named(question):
+        if f" {body} " not in held:
+            return body
+    return None
+
+
 # ----------------------------------------------------------------- does the passage answer the ask?
 
 # A number that is not part of a date, a document number or a section number.
 _NUM = r"(?<![\w/.,-])\d+(?:[.,]\d+)*(?:/\d+)?"
-_NUMBER_WORDS = r"(?:mot|hai|ba|bon|nam|sau|bay|tam|chin|muoi|tram|nghin|mot nua|hai phan ba|mot phan ba)"
-_MONEY = re.compile(rf"{_NUM}\s*(?:%|dong|d\b|trieu|ty|nghin|ngan|usd|vnd)|\b{_NUMBER_WORDS} (?:trieu|ty) dong")
+# "một số", "một vài" say "some", not one.
+_NUMBER_WORDS = r"(?:mot(?! so\b| vai\b)|hai|ba|bon|nam|sau|bay|tam|chin|muoi|tram|nghin|mot nua|hai phan ba|mot phan ba)"
+_MONEY = re.compile(rf"{_NUM}\s*(?:dong|d\b|trieu|ty|nghin|ngan|usd|vnd)|\b{_NUMBER_WORDS} (?:trieu|ty) dong")
 _CONDITIONAL = re.compile(r"\b(khi|neu|truong hop|ke tu|sau khi|truoc khi|trong thoi han|chi duoc)\b")
 _TIME_UNITS = ("nam", "thang", "ngay", "gio", "tuan", "phut", "quy")
 _PERIODIC = re.compile(r"\b(dinh ky|hang nam|hang quy|hang thang|hang tuan|thuong xuyen|moi nam|moi thang)\b")
@@ -150,9 +198,7 @@ def subject_share(terms: list[str], text: str, idf: Callable[[str], float]) -> f
     """IDF share of ``terms`` present in ``text`` (folded syllables and syllable pairs)."""
     if not terms:
         return 1.0
-    syl = syllables(text)
-    # "BTV Tỉnh ủy" holds "ban thường vụ": abbreviations count as the words they stand for.
-    bag = set(syl) | {f"{a}_{b}" for a, b in zip(syl, syl[1:])} | set(abbreviation_terms(text))
+    bag = _bag(text)
     # A pair counts half: pairs across two words of the question ("quyen_tinh") are weak evidence.
     weight = {t: idf(t) * (0.5 if "_" in t else 1.0) for t in terms}
     total = sum(weight.values())
@@ -209,9 +255,26 @@ def answers_ask(ask: Ask, chunk: Chunk, context: str, idf: Callable[[str], float
     if ask.kind not in ANSWER_SHAPED:
         return any(usable)
     terms = subject_terms(ask)
+    # What the context (document, section) already says is given; the rest of what the
+    # question names ("thành lập" in "ngày thành lập Đảng ủy Khối…") must be in the sentence.
+    # Syllables only: pairs across two of the question's words ("xa_sa") are no evidence either way.
+    own = [t for t in _not_in(terms, context) if "_" not in t]
     for i, sentence in enumerate(sentences):
         if not usable[i] or not has_shape(ask, sentence):
             continue
-        if subject_share(terms, sentence + " " + context, idf) >= min_subject:
+        if (subject_share(terms, sentence + " " + context, idf) >= min_subject
+                and subject_share(own, sentence, idf) >= min_subject):
             return True
     return False
+
+
+def _bag(text: str) -> set[str]:
+    """Folded syllables and adjacent pairs of ``text``, and the words its abbreviations stand for
+    ("BTV Tỉnh ủy" holds "ban thường vụ")."""
+    syl = syllables(text)
+    return set(syl) | {f"{a}_{b}" for a, b in zip(syl, syl[1:])} | set(abbreviation_terms(text))
+
+
+def _not_in(terms: list[str], text: str) -> list[str]:
+    bag = _bag(text)
+    return [t for t in terms if t not in bag]

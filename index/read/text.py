@@ -35,6 +35,7 @@ def source_lines(text: str, blank_runs_break: bool = True) -> list[SourceLine]:
     out: list[SourceLine] = []
     blank_run = 0
     form_feed = False
+    skipped = 0
     for number, raw in enumerate(_NEWLINE.split(text.lstrip("\ufeff")), start=1):
         pieces = raw.split("\f")
         for i, piece in enumerate(pieces):
@@ -44,11 +45,23 @@ def source_lines(text: str, blank_runs_break: bool = True) -> list[SourceLine]:
                 if i == 0:
                     blank_run += 1
                 continue
+            if _repeats(out, piece):
+                # The same line again: dropped here, before any parsing, because a
+                # paragraph of thousands of copies makes Markdown inline parsing
+                # quadratic. Later lines move up so adjacency still tells paragraphs.
+                skipped += 1
+                continue
             brk = bool(out) and ((blank_runs_break and blank_run >= 2) or form_feed)
-            out.append(SourceLine(piece, number, brk))
+            out.append(SourceLine(piece, number - skipped, brk))
             blank_run = 0
             form_feed = False
     return out
+
+
+def _repeats(out: list[SourceLine], line: str) -> bool:
+    """The previous kept line said exactly this (table rows excepted: empty cells repeat)."""
+    text = line.strip()
+    return bool(out) and not text.startswith("|") and out[-1].text.strip() == text
 
 
 def read(path: Path) -> list[Block]:

@@ -56,8 +56,6 @@ def test_issue_examples_are_refused_and_neighbours_answered(engine, folded):
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(reason="issue 12 target not met: 26/30 held-out plan near misses refused as typed "
-                          "(87 % < 90 %), measured 2026-12-02; the rules were not tuned on this set", strict=False)
 def test_held_out_near_misses_on_the_plans_are_refused(engine):
     questions = [q for q in load_questions(EVAL / "nearmiss_heldout.jsonl") if q["corpus"] == "plans"]
     for folded in (False, True):
