@@ -39,7 +39,7 @@ MAX_PIXELS = 40_000_000
 PAGE_TIMEOUT_S = 180
 PSM = "3"  # automatic page segmentation: headers in two blocks, tables, signature boxes
 # Part of the OCR cache key: change it when anything above changes what OCR returns.
-SETTINGS = f"{LANG}-{DPI}-psm{PSM}-v4"
+SETTINGS = f"{LANG}-{DPI}-psm{PSM}-v5"
 
 
 @lru_cache(maxsize=1)

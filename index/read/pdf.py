@@ -349,17 +349,21 @@ def read(path: Path, progress: ocr.Progress | None = None) -> list[Block]:
     try:
         pages: list[_Page] = []
         for index in range(len(document)):
-            page, printed = _flattened(document, index)
+            page = document[index]
             try:
-                raw = _text_lines(page, printed)
-                stamp = _stamp_signature(raw)
-                lines = _without_stamp(raw)
-                chars = sum(len(ln.text.replace(" ", "")) for ln in lines)
-                width, height = page.get_size()
-                pages.append(_Page(lines, chars, _needs_ocr(page, lines, chars), width, height,
-                                   (stamp,) if stamp else ()))
+                read = _read_page(page)
             finally:
                 page.close()
+            if not read.needs_ocr:
+                # A typed page: the e-office fields' text (number, day) is flattened into it. A scan is
+                # never flattened: the stamps' pictures would be drawn over the header it is read from.
+                page, printed = _flattened(document, index)
+                try:
+                    if printed is not None:
+                        read = replace(_read_page(page, printed), needs_ocr=False)
+                finally:
+                    page.close()
+            pages.append(read)
         scans = [i for i, p in enumerate(pages) if p.needs_ocr]
         if scans:
             pages = _with_ocr(path, document, pages, scans, progress)
@@ -368,6 +372,16 @@ def read(path: Path, progress: ocr.Progress | None = None) -> list[Block]:
         return _with_signatures(blocks, path, pages)
     finally:
         document.close()
+
+
+def _read_page(page: pdfium.PdfPage, printed: int | None = None) -> _Page:
+    """One page's text layer without its stamps, its signature stamp, and whether it is a scan."""
+    raw = _text_lines(page, printed)
+    stamp = _stamp_signature(raw)
+    lines = _without_stamp(raw)
+    chars = sum(len(ln.text.replace(" ", "")) for ln in lines)
+    width, height = page.get_size()
+    return _Page(lines, chars, _needs_ocr(page, lines, chars), width, height, (stamp,) if stamp else ())
 
 
 def _with_signatures(blocks: list[Block], path: Path, pages: list[_Page]) -> list[Block]:
