@@ -25,7 +25,7 @@ _STOP = {
 ANSWER_KINDS = ("agency", "date", "quantity", "document", "signer", "recipient")
 
 _KIND_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    ("signer", re.compile(r"\b(ai ky|nguoi ky|ky ten|ky ban hanh|ky thay|thay mat .* ky|ky .* thay mat|do ai ky)\b")),
+    ("signer", re.compile(r"\b(ai ky|nguoi ky|ky ten|ky thay|thay mat .* ky|ky .* thay mat|do ai ky)\b")),
     ("recipient", re.compile(r"\b(gui (cho )?ai|gui (cho )?(co quan|don vi) nao|kinh gui|noi nhan)\b")),
     ("document", re.compile(
         r"\b((chi thi|quyet dinh|nghi dinh|nghi quyet|ket luan|cong van|ke hoach|van ban|chuong trinh|de an|"

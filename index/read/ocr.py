@@ -27,6 +27,7 @@ from PIL import Image
 from index.errors import CorruptFile, OcrUnavailable
 from index.read.lines import Line
 from index.read.scan import cache, handwriting
+from index.read.scan.deskew import deskew
 from index.read.scan.words import Word, group_lines
 
 logger = logging.getLogger(__name__)
@@ -38,7 +39,7 @@ MAX_PIXELS = 40_000_000
 PAGE_TIMEOUT_S = 180
 PSM = "3"  # automatic page segmentation: headers in two blocks, tables, signature boxes
 # Part of the OCR cache key: change it when anything above changes what OCR returns.
-SETTINGS = f"{LANG}-{DPI}-psm{PSM}-v3"
+SETTINGS = f"{LANG}-{DPI}-psm{PSM}-v5"
 
 
 @lru_cache(maxsize=1)
@@ -138,6 +139,10 @@ def _reread(image: Image.Image, box: tuple[float, float, float, float]) -> list[
 
 def _recognise(image: Image.Image, scale: float, page_number: int) -> list[Line]:
     args = ["--psm", PSM, "--dpi", str(round(scale * 72))]
+    # A tilted scan or photo is turned straight first (Leptonica); a straight one is left as it is.
+    image, angle = deskew(image)
+    if angle:
+        logger.info("page %d is tilted by %.1f degrees, straightening it", page_number, -angle)
     words = parse_words(_tesseract(image, args, page_number))
     confident = [w for w in words if w.conf >= 60]
     if len(confident) < 0.5 * max(len(words), 1) or len(confident) < 10:
@@ -162,13 +167,13 @@ def _recover_number_line(image: Image.Image, word_lines: list[list[Word]], args:
     """
     limit = handwriting.HEADER_SHARE * image.height
     at = next((i for i, line in enumerate(word_lines) if line and line[0].top < limit
-               and handwriting.is_number_label(line[0].text)), None)
+               and handwriting.opens_number_line(line)), None)
     if at is None or handwriting.has_code(word_lines[at]):
         return word_lines
     top = word_lines[at][0]
     crop = image.crop((0, 0, image.width, int(limit)))
     again = group_lines(parse_words(_tesseract(crop, args, page_number)))
-    match = next((line for line in again if line and handwriting.is_number_label(line[0].text)
+    match = next((line for line in again if line and handwriting.opens_number_line(line)
                   and abs(line[0].top - top.top) < 2 * top.height and handwriting.has_code(line)), None)
     if match is None:
         return word_lines

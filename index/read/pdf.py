@@ -169,13 +169,13 @@ def _to_line(glyphs: list[_Glyph], page_height: float) -> Line | None:
     )
 
 
-def _glyph_runs(textpage: pdfium.PdfTextPage):
-    """The characters of the text layer, one list per line, split where a wide gap shows two columns."""
+def _glyph_runs(textpage: pdfium.PdfTextPage, first: int = 0, last: int | None = None):
+    """The characters ``first``…``last`` of the text layer, one list per line, split where a wide gap shows two columns."""
     fonts = _FontCache()
     run: list[_Glyph] = []
     last_right: float | None = None
     last_size = 10.0
-    for index in range(textpage.count_chars()):
+    for index in range(first, textpage.count_chars() if last is None else last):
         code = pdfium_c.FPDFText_GetUnicode(textpage.raw, index)
         char = chr(code) if code else ""
         if char in ("\r", "\n"):  # PDFium's line ends
@@ -201,14 +201,131 @@ def _glyph_runs(textpage: pdfium.PdfTextPage):
     yield run
 
 
-def _text_lines(page: pdfium.PdfPage) -> list[Line]:
+def _insert_added(runs: list[list[_Glyph]], added: list[list[_Glyph]]) -> tuple[list[list[_Glyph]], set[int]]:
+    """Glyphs stamped in by annotations (an e-office number or day) put into the printed line they sit on.
+
+    Returns the runs and the indices of the runs that took such glyphs (or are such glyphs alone).
+    """
+    touched: set[int] = set()
+    runs = [list(r) for r in runs]
+    for piece in added:
+        boxes = [g.box for g in piece if g.box]
+        if not boxes:
+            continue
+        left, bottom, right, top = min(b[0] for b in boxes), min(b[1] for b in boxes), \
+            max(b[2] for b in boxes), max(b[3] for b in boxes)
+        height = max(top - bottom, 1.0)
+        target = None
+        for k, run in enumerate(runs):
+            rb = [g.box for g in run if g.box]
+            if not rb:
+                continue
+            r_bottom, r_top = min(b[1] for b in rb), max(b[3] for b in rb)
+            r_left, r_right = min(b[0] for b in rb), max(b[2] for b in rb)
+            overlap = min(top, r_top) - max(bottom, r_bottom)
+            if overlap >= 0.5 * min(height, max(r_top - r_bottom, 1.0)) \
+                    and r_left - _COLUMN_GAP_EM * height <= (left + right) / 2 <= r_right + _COLUMN_GAP_EM * height:
+                target = k
+                break
+        glyphs = [g for g in piece if g.box or g.char == " "]
+        if target is None:
+            runs.append(glyphs)
+            touched.add(len(runs) - 1)
+            continue
+        run = runs[target]
+        at = next((i for i, g in enumerate(run) if g.box and g.box[0] >= left), len(run))
+        space = _Glyph(" ", True, None)
+        runs[target] = run[:at] + [space, *glyphs, space] + run[at:]
+        touched.add(target)
+    return runs, touched
+
+
+def _text_lines(page: pdfium.PdfPage, printed_chars: int | None = None) -> list[Line]:
+    """The page's lines; characters after ``printed_chars`` (flattened annotations) go where they are drawn."""
     textpage = page.get_textpage()
     try:
         height = page.get_height()
-        lines = (_to_line(run, height) for run in _glyph_runs(textpage))
-        return [line for line in lines if line is not None]
+        runs = list(_glyph_runs(textpage, 0, printed_chars))
+        touched: set[int] = set()
+        if printed_chars is not None and textpage.count_chars() > printed_chars:
+            runs, touched = _insert_added(runs, list(_glyph_runs(textpage, printed_chars)))
+        lines, joined = [], []
+        for k, run in enumerate(runs):
+            line = _to_line(run, height)
+            if line is not None:
+                if k in touched:
+                    joined.append(len(lines))
+                lines.append(line)
+        return _join_same_line(lines, set(joined)) if joined else lines
     finally:
         textpage.close()
+
+
+def _join_same_line(lines: list[Line], added: set[int]) -> list[Line]:
+    """Pieces of one printed line that the text layer gives apart, joined in reading order.
+
+    E-office systems stamp the number and the day into a signed file as
+    signature fields ("Số: 4186 /SNNMT-…", "ngày 09"): once their appearance is
+    flattened into the page, their text comes last in the stream, not where it
+    is printed. Pieces on the same band of the page whose gap is narrower than
+    a column gap are one line; wider gaps stay apart (two columns).
+    """
+    placed = [i for i, ln in enumerate(lines) if None not in (ln.x0, ln.x1, ln.top, ln.bottom)]
+    bands: list[list[int]] = []
+    for i in sorted(placed, key=lambda k: lines[k].top):
+        line = lines[i]
+        for band in bands:
+            first = lines[band[0]]
+            overlap = min(first.bottom, line.bottom) - max(first.top, line.top)
+            if overlap >= 0.5 * max(min(line.bottom - line.top, first.bottom - first.top), 1.0):
+                band.append(i)
+                break
+        else:
+            bands.append([i])
+    groups: dict[int, list[int]] = {}  # the piece whose place the joined line takes -> its pieces, left to right
+    for band in bands:
+        if not added & set(band):
+            continue  # only a line an annotation wrote into is joined; the rest of the layout is as read
+        run: list[int] = []
+        for i in sorted(band, key=lambda k: lines[k].x0):
+            if run:
+                last = lines[run[-1]]
+                height = max(min(last.bottom - last.top, lines[i].bottom - lines[i].top), 1.0)
+                if lines[i].x0 - last.x1 > _COLUMN_GAP_EM * height:
+                    groups[min(run)] = run
+                    run = []
+            run.append(i)
+        groups[min(run)] = run
+    members_of = {k for run in groups.values() for k in run}
+    out = []
+    for i, line in enumerate(lines):
+        if i not in members_of:
+            out.append(line)
+        elif i in groups:
+            pieces = [lines[k] for k in groups[i]]
+            if len(pieces) == 1:
+                out.append(line)
+                continue
+            out.append(replace(pieces[0], text=" ".join(p.text.strip() for p in pieces),
+                               x1=max(p.x1 for p in pieces), top=min(p.top for p in pieces),
+                               bottom=max(p.bottom for p in pieces), bold=all(p.bold for p in pieces)))
+    return out
+
+
+def _flattened(document: pdfium.PdfDocument, index: int) -> tuple[pdfium.PdfPage, int | None]:
+    """Page ``index`` with its annotations' appearances (signature fields, e-office stamps) made page content.
+
+    Also returns how many characters the page had before (None if nothing was
+    flattened): PDFium appends the flattened text after the printed text.
+    """
+    page = document[index]
+    textpage = page.get_textpage()
+    printed = textpage.count_chars()
+    textpage.close()
+    if pdfium_c.FPDFPage_Flatten(page.raw, pdfium_c.FLAT_NORMALDISPLAY) != pdfium_c.FLATTEN_SUCCESS:
+        return page, None
+    page.close()
+    return document[index], printed  # PDFium wants the page loaded again to see the flattened content
 
 
 def _has_image(page: pdfium.PdfPage) -> bool:
@@ -234,15 +351,19 @@ def read(path: Path, progress: ocr.Progress | None = None) -> list[Block]:
         for index in range(len(document)):
             page = document[index]
             try:
-                raw = _text_lines(page)
-                stamp = _stamp_signature(raw)
-                lines = _without_stamp(raw)
-                chars = sum(len(ln.text.replace(" ", "")) for ln in lines)
-                width, height = page.get_size()
-                pages.append(_Page(lines, chars, _needs_ocr(page, lines, chars), width, height,
-                                   (stamp,) if stamp else ()))
+                read = _read_page(page)
             finally:
                 page.close()
+            if not read.needs_ocr:
+                # A typed page: the e-office fields' text (number, day) is flattened into it. A scan is
+                # never flattened: the stamps' pictures would be drawn over the header it is read from.
+                page, printed = _flattened(document, index)
+                try:
+                    if printed is not None:
+                        read = replace(_read_page(page, printed), needs_ocr=False)
+                finally:
+                    page.close()
+            pages.append(read)
         scans = [i for i, p in enumerate(pages) if p.needs_ocr]
         if scans:
             pages = _with_ocr(path, document, pages, scans, progress)
@@ -251,6 +372,16 @@ def read(path: Path, progress: ocr.Progress | None = None) -> list[Block]:
         return _with_signatures(blocks, path, pages)
     finally:
         document.close()
+
+
+def _read_page(page: pdfium.PdfPage, printed: int | None = None) -> _Page:
+    """One page's text layer without its stamps, its signature stamp, and whether it is a scan."""
+    raw = _text_lines(page, printed)
+    stamp = _stamp_signature(raw)
+    lines = _without_stamp(raw)
+    chars = sum(len(ln.text.replace(" ", "")) for ln in lines)
+    width, height = page.get_size()
+    return _Page(lines, chars, _needs_ocr(page, lines, chars), width, height, (stamp,) if stamp else ())
 
 
 def _with_signatures(blocks: list[Block], path: Path, pages: list[_Page]) -> list[Block]:

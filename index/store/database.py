@@ -260,6 +260,11 @@ class Database:
         row = self.conn.execute("SELECT text FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
         return row[0] if row else None
 
+    def first_passage_text(self, doc_id: str) -> str:
+        """The text of a document's first passage: its header (issuer, number, type, title)."""
+        row = self.conn.execute("SELECT text FROM chunks WHERE doc_id=? ORDER BY ordinal LIMIT 1", (doc_id,)).fetchone()
+        return row[0] if row else ""
+
     def chunk_count(self) -> int:
         return int(self.conn.execute("SELECT COUNT(*) FROM chunks").fetchone()[0])
 

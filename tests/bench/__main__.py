@@ -1,6 +1,7 @@
 """``make bench``: answer quality and speed, printed as tables.
 
     python -m tests.bench [--skip-laws] [--skip-bot] [--skip-realdocs] [--rebuild-laws]
+    python -m tests.bench --only-realdocs [--reuse-ocr]
 
 Quality: hit@1/3/5 and MRR@10 of each ranking leg (dense, keyword, fused) on
 the shared question set and on our own extra set, as typed and with the
@@ -183,6 +184,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip-bot", action="store_true")
     parser.add_argument("--skip-realdocs", action="store_true",
                         help="skip the real scanned files of ../shared/realdocs (metadata, OCR CER, questions)")
+    parser.add_argument("--only-realdocs", action="store_true",
+                        help="only the real files' leg (metadata, OCR CER and speed, questions)")
+    parser.add_argument("--reuse-ocr", action="store_true",
+                        help="real files: take the pages recognised before from var/bench/realdocs-ocr (no OCR speed)")
     parser.add_argument("--rebuild-laws", action="store_true", help="rebuild the laws index from scratch")
     parser.add_argument("--feedback", type=Path, metavar="FILE",
                         help="also score a question set exported by `python -m bot.feedback --export`")
@@ -202,6 +207,12 @@ def main(argv: list[str] | None = None) -> int:
     sample = ["Cơ quan chủ trì thực hiện: Phòng Nội vụ. " * 12] * 32
     embedder.embed_passages(sample)
     rows.append(("embedding speed, ~500-character passages", f"{32 / (time.perf_counter() - vectors_t):.1f} passages/s"))
+    if args.only_realdocs:
+        from tests.bench.realdocs import bench_realdocs
+
+        bench_realdocs(embedder, rows, reuse_ocr=args.reuse_ocr)
+        _print_rows(rows)
+        return 0
 
     settings = bench_corpus(embedder, rows)
     from tests.bench.reading import reading_rows  # OCR and a pathological file (former test timings)
@@ -214,7 +225,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.skip_realdocs:
         from tests.bench.realdocs import bench_realdocs
 
-        bench_realdocs(embedder, rows)
+        bench_realdocs(embedder, rows, reuse_ocr=args.reuse_ocr)
     if not args.skip_bot:
         bench_bot(settings, rows)
     try:
@@ -224,10 +235,14 @@ def main(argv: list[str] | None = None) -> int:
     except ImportError:
         pass
 
+    _print_rows(rows)
+    return 0
+
+
+def _print_rows(rows: list[tuple[str, str]]) -> None:
     print("### Speed and size\n\n| measure | value |\n|---|---|")
     for name, value in rows:
         print(f"| {name} | {value} |")
-    return 0
 
 
 if __name__ == "__main__":

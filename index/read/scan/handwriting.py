@@ -71,6 +71,22 @@ def is_number_label(text: str) -> bool:
     return bool(_SO.match(text) or (glued and re.match(r"^[\w/…]", glued.group(2))))
 
 
+def opens_number_line(line: Sequence[Word]) -> bool:
+    """The line starts with the "Số:" label, not with the issuing body "SỞ NÔNG NGHIỆP…" or "Sở Tư pháp".
+
+    OCR drops the colon of "Số:" often enough that the label is matched
+    without it; a label without a colon followed by a word of letters is the
+    word "Sở" opening a body's name.
+    """
+    if not line or not is_number_label(line[0].text):
+        return False
+    first = line[0].text.rstrip()
+    if _SO.match(first) and not first.endswith((":", ".")) and len(line) > 1:
+        following = line[1].text
+        return not (following.isalpha() and len(following) >= 2)
+    return True
+
+
 def has_code(line: Sequence[Word]) -> bool:
     """The line holds the printed "/CT-UBND" part of a number."""
     return any(_SLASH_CODE.search(w.text) for w in line)

@@ -99,3 +99,14 @@ def test_glued_date_words_and_misread_label_are_still_checked():
     number = _line(("Só:đÓ6", 80), ("/KH-TCTLNTW-C04", 90))
     fixed = mark_unreadable([number, date], *PAGE[::-1], reread=lambda box: ["2026", "2026"])
     assert _texts(fixed) == ["Só: … /KH-TCTLNTW-C04", "Hà Nội, ngày … tháng … năm 2026"]
+
+
+def test_the_issuing_body_sở_is_not_taken_for_the_number_label():
+    """ "SỞ NÔNG NGHIỆP VÀ MÔI TRƯỜNG" opens with "Sở", which OCR also gives for "Số" without its colon."""
+    from index.read.scan.handwriting import opens_number_line
+
+    assert not opens_number_line(_line(("SỞ", 95), ("NÔNG", 95), ("NGHIỆP", 95), ("VÀ", 95), ("MÔI", 95)))
+    assert not opens_number_line(_line(("Sở", 95), ("Tư", 95), ("pháp", 95)))
+    assert opens_number_line(_line(("Số:", 95), ("…", -1), ("/SNNMT-CCQLĐĐ", 95)))
+    assert opens_number_line(_line(("Sô", 80), ("/UBND-VX", 95)))
+    assert opens_number_line(_line(("Số", 80), ("245/UBND-NC", 95)))
