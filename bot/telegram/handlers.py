@@ -8,14 +8,13 @@ upload being indexed all progress together.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import dataclasses
 import functools
 import logging
 import time
 import unicodedata
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,6 +48,7 @@ from bot.settings import BotSettings
 from bot.telegram import cards, feedback, followup, inline, keyboards, reminders
 from bot.telegram.access import addressed, command_target, is_admin, may_ask, strip_mention
 from bot.telegram.keyboards import Citation, DocsPage, MoreSources, SourceFile, WholeSection, fingerprint
+from bot.telegram.replies import keep_typing
 from bot.ledger import Ledger
 from bot.telegram.state import QuestionStore, upload_dir
 from bot.telegram.uploads import Albums, PageProgress
@@ -59,7 +59,6 @@ logger = logging.getLogger(__name__)
 UPLOAD_SUFFIXES = SUPPORTED_EXTENSIONS  # checked before downloading, so refused files cost nothing
 # Photos sent as files (uncompressed, the better for OCR) are read like photos sent as photos.
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".tif", ".tiff")
-TYPING_EVERY = 4.0  # Telegram shows "typing…" for about 5 s after each sendChatAction
 CITATION_DEPTH = 20  # hits searched again to find the answer sentences of a cited passage
 MAX_SEND_BYTES = 50 * 1024 * 1024  # Bot API limit for sendDocument uploads
 MAX_PAGE_PICTURES = 3  # a passage rarely spans more; a longer one is better read in the original file
@@ -127,32 +126,6 @@ def logged(handler: Handler) -> Handler:
                         (time.perf_counter() - started) * 1000, outcome)
 
     return wrapper
-
-
-@contextlib.asynccontextmanager
-async def keep_typing(chat: Chat, action: str = ChatAction.TYPING) -> AsyncIterator[None]:
-    """Show ``typing`` now and every few seconds until the work inside is done.
-
-    The first action is sent alongside the work, not before it: on a slow link
-    waiting for it would delay every answer by one round trip to Telegram. An
-    action already on its way is let finish, never cancelled: arriving after the
-    reply, it would show "typing…" under an answer that is already there.
-    """
-    stop = asyncio.Event()
-
-    async def repeat() -> None:
-        while not stop.is_set():
-            with contextlib.suppress(TelegramError):
-                await chat.send_action(action)
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), TYPING_EVERY)
-
-    task = asyncio.create_task(repeat())
-    try:
-        yield
-    finally:
-        stop.set()
-        await task
 
 
 def _reply_parameters(update: Update) -> ReplyParameters | None:
@@ -298,7 +271,7 @@ async def on_reindex(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         return
     progress = (await _send(update, context, [texts.REINDEX_STARTED]))[0]
     try:
-        async with keep_typing(update.effective_chat):
+        async with keep_typing(update.effective_chat, repeat=True):
             report = await asyncio.to_thread(svc.engine.build)
     except EngineError as exc:
         logger.warning("reindex failed: %s", exc)
@@ -509,7 +482,7 @@ async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         started = time.perf_counter()
         pages = PageProgress(progress, name, asyncio.get_running_loop())
         try:
-            async with keep_typing(update.effective_chat):
+            async with keep_typing(update.effective_chat, repeat=True):
                 saved, report = await asyncio.to_thread(svc.engine.add_file, local, name, replace, pages)
         finally:
             await pages.settle()
@@ -575,7 +548,7 @@ async def _add_photos(update: Update, context: ContextTypes.DEFAULT_TYPE, photos
         started = time.perf_counter()
         pages = PageProgress(progress, name, asyncio.get_running_loop())
         try:
-            async with keep_typing(update.effective_chat):
+            async with keep_typing(update.effective_chat, repeat=True):
                 saved, report = await asyncio.to_thread(svc.engine.add_photos, local, name, replace, pages)
         finally:
             await pages.settle()

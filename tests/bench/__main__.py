@@ -1,13 +1,15 @@
 """``make bench``: answer quality and speed, printed as tables.
 
-    python -m tests.bench [--skip-laws] [--skip-bot] [--skip-realdocs] [--rebuild-laws]
+    python -m tests.bench [--skip-laws] [--skip-bot] [--skip-realdocs] [--skip-backends] [--rebuild-laws]
     python -m tests.bench --only-realdocs [--reuse-ocr]
 
 Quality: hit@1/3/5 and MRR@10 of each ranking leg (dense, keyword, fused) on
 the shared question set and on our own extra set, as typed and with the
 diacritics removed, plus no-answer precision and recall. Speed: model load,
 build from scratch and incremental, query latency p50/p95, peak memory; the
-same on the 28-law corpus; reply latency through the fake Bot API server.
+same on the 28-law corpus; reply latency through the fake Bot API server, one at a
+time and in a burst of 100 questions from 20 officials; the embedding backends
+(torch fp32 against int8 ONNX: speed and cosine, ``tests/bench/embedding.py``).
 """
 
 from __future__ import annotations
@@ -176,6 +178,13 @@ def bench_bot(settings: Settings, rows: list[tuple[str, str]]) -> None:
     rows.append(("bot: inline query (@bot câu hỏi) to answerInlineQuery, p50 / p95",
                  f"{result['inline_p50_ms']:.0f} / {result['inline_p95_ms']:.0f} ms"))
     rows.append(("bot: start-up until polling (model + index load)", f"{result['startup_s']:.1f} s"))
+    from tests.bench.bot_latency import measure_burst
+
+    b = measure_burst(settings)
+    rows.append((f"bot: burst of {b['questions']} questions from {b['users']} officials at once (rate limiter on), "
+                 "p50 / p95 / max to the answer",
+                 f"{b['p50_ms']:.0f} / {b['p95_ms']:.0f} / {b['max_ms']:.0f} ms; {b['lost']} lost; "
+                 f"{b['calls']} calls, {b['typing_actions']} typing (≤ {b['max_typing_per_question']:g} per question)"))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -188,6 +197,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="only the real files' leg (metadata, OCR CER and speed, questions)")
     parser.add_argument("--reuse-ocr", action="store_true",
                         help="real files: take the pages recognised before from var/bench/realdocs-ocr (no OCR speed)")
+    parser.add_argument("--skip-backends", action="store_true",
+                        help="skip the embedding backends table (loads both the torch and the ONNX model)")
     parser.add_argument("--rebuild-laws", action="store_true", help="rebuild the laws index from scratch")
     parser.add_argument("--feedback", type=Path, metavar="FILE",
                         help="also score a question set exported by `python -m bot.feedback --export`")
@@ -200,7 +211,10 @@ def main(argv: list[str] | None = None) -> int:
     rows: list[tuple[str, str]] = []
     t = time.perf_counter()
     embedder = load_embedder(Settings.from_env())
-    rows.append(("model load (e5-small, sentence-transformers, CPU)", f"{time.perf_counter() - t:.1f} s"))
+    rows.append((f"model load (e5-small, {embedder.backend} backend, CPU)", f"{time.perf_counter() - t:.1f} s"))
+    import faiss
+
+    rows.append(("faiss-cpu SIMD level (one dynamic-dispatch build)", faiss.SIMDConfig.get_level_name()))
     t = time.perf_counter()
     embedder.embed_query("khởi động")
     vectors_t = time.perf_counter()
@@ -228,6 +242,10 @@ def main(argv: list[str] | None = None) -> int:
         bench_realdocs(embedder, rows, reuse_ocr=args.reuse_ocr)
     if not args.skip_bot:
         bench_bot(settings, rows)
+    if not args.skip_backends:
+        from tests.bench.embedding import backends_table
+
+        print(backends_table(Settings.from_env()), "\n", flush=True)
     try:
         from tests.bench.tasks import tasks_table
 

@@ -38,6 +38,11 @@ QUESTIONS = (
 )
 BURST = 10  # officials asking at the same moment
 FIRST_USER = 790000001
+# The large burst: a hundred questions from twenty officials at the same moment (five each),
+# through PTB's AIORateLimiter as in production (Telegram allows ~30 messages/s overall).
+BIG_BURST_QUESTIONS = 100
+BIG_BURST_USERS = 20
+BIG_BURST_FIRST_USER = 791000001
 
 
 def _percentile(values: list[float], q: float) -> float:
@@ -109,6 +114,64 @@ def measure(settings: Settings, n_questions: int = 30) -> dict[str, float]:
     }
 
 
+def burst(tg: FakeTelegramServer, n_questions: int = BIG_BURST_QUESTIONS, n_users: int = BIG_BURST_USERS,
+          first_user: int = BIG_BURST_FIRST_USER, timeout: float = 120.0) -> dict[str, float]:
+    """Queue ``n_questions`` at once from ``n_users`` officials; time every answer from that moment.
+
+    Each official's questions go to his own private chat, so an answer is the next
+    ``sendMessage`` in that chat; a question without one by ``timeout`` is lost.
+    The calls the bot made meanwhile are counted by method: the typing actions
+    share Telegram's rate budget with the answers.
+    """
+    users = [first_user + i for i in range(n_users)]
+    since = tg.mark()
+    queued = time.time()
+    for i in range(n_questions):
+        tg.send_text(QUESTIONS[i % (len(QUESTIONS) - 1)], user_id=users[i % n_users])  # all answerable
+    per_user = {u: n_questions // n_users + (1 if i < n_questions % n_users else 0) for i, u in enumerate(users)}
+    deadline = time.monotonic() + timeout
+    latencies: list[float] = []
+    for user, expected in per_user.items():
+        try:
+            replies = tg.wait_for("sendMessage", chat_id=user, since=since, count=expected,
+                                  timeout=max(0.1, deadline - time.monotonic()))
+        except AssertionError:
+            replies = tg.calls("sendMessage", user, since=since)
+        latencies += [(r.time - queued) * 1000 for r in replies[:expected]]
+    calls = [c for c in tg.calls(since=since) if str(c.params.get("chat_id")) in {str(u) for u in users}]
+    typing = [c for c in calls if c.method == "sendChatAction"]
+    per_question_typing = max((sum(1 for c in typing if str(c.params.get("chat_id")) == str(u)) / per_user[u]
+                               for u in users), default=0.0)
+    return {
+        "questions": n_questions,
+        "users": n_users,
+        "answered": len(latencies),
+        "lost": n_questions - len(latencies),
+        "p50_ms": round(statistics.median(latencies), 1) if latencies else float("nan"),
+        "p95_ms": round(_percentile(latencies, 0.95), 1) if latencies else float("nan"),
+        "max_ms": round(max(latencies), 1) if latencies else float("nan"),
+        "calls": len(calls),
+        "typing_actions": len(typing),
+        "max_typing_per_question": round(per_question_typing, 2),
+    }
+
+
+def measure_burst(settings: Settings) -> dict[str, float]:
+    """A fresh bot over ``settings``' index, one large burst (see :func:`burst`)."""
+    with tempfile.TemporaryDirectory(prefix="bot-burst-") as tmp, FakeTelegramServer() as tg:
+        process = BotProcess(bot_env(settings, Path(tmp) / "state", tg, LOG_LEVEL="WARNING"), Path(tmp) / "bot.log")
+        process.start(tg)
+        try:
+            # One question first, so the burst measures answering, not the first question's warm-up.
+            _latency(tg, BIG_BURST_FIRST_USER - 1, QUESTIONS[0])
+            return burst(tg)
+        finally:
+            process.stop()
+
+
 if __name__ == "__main__":
-    n = int(sys.argv[1]) if len(sys.argv) > 1 else 30
-    print(json.dumps(measure(Settings.from_env(), n), ensure_ascii=False))
+    if sys.argv[1:] == ["burst"]:
+        print(json.dumps(measure_burst(Settings.from_env()), ensure_ascii=False))
+    else:
+        n = int(sys.argv[1]) if len(sys.argv) > 1 else 30
+        print(json.dumps(measure(Settings.from_env(), n), ensure_ascii=False))

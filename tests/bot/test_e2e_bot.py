@@ -124,9 +124,9 @@ def test_question_cites_the_right_document_and_passage(bot: RunningBot, tg: Fake
     assert "Nguồn khác:" in message_text(calls[-1])
     labels = set(buttons(calls[-1]))
     assert {"📖 Toàn văn mục", "📝 Trích dẫn", "📎 Tệp gốc"} <= labels
-    # "typing" was shown before the reply arrived.
+    # "typing" is shown at most once, only when the answer takes a while, and never after it.
     typing = tg.calls("sendChatAction", user, since=since)
-    assert typing and typing[0].params["action"] == "typing" and typing[0].time <= calls[0].time
+    assert len(typing) <= 1 and all(t.params["action"] == "typing" and t.time <= calls[0].time for t in typing)
 
 
 def test_no_answer_says_so_and_suggests_what_to_try(bot: RunningBot, tg: FakeTelegramServer) -> None:

@@ -55,6 +55,7 @@ def _settings(cache_dir: Path, embedding_model: str | None = None) -> Settings:
         index_dir=cache_dir / "index",
         embedding_model=embedding_model,
         model_cache_dir=cache_dir,
+        embedding_backend="torch",
     )
 
 
@@ -85,7 +86,8 @@ def _corpus_passages(n: int = 8, size: int = 500) -> list[str]:
 
 @pytest.fixture(scope="session")
 def model_settings() -> Settings:
-    return dataclasses.replace(Settings.from_env(), embedding_model=None)
+    """The conversion's own checks run on the torch model (the int8 ONNX backend: test_embed_onnx.py)."""
+    return dataclasses.replace(Settings.from_env(), embedding_model=None, embedding_backend="torch")
 
 
 @pytest.fixture(scope="session")
