@@ -1,12 +1,14 @@
 """``make bench``: answer quality and speed, printed as tables.
 
-    python -m tests.bench [--skip-laws] [--skip-bot] [--skip-realdocs] [--rebuild-laws]
+    python -m tests.bench [--skip-laws] [--skip-bot] [--skip-realdocs] [--skip-scale] [--scale-copies 1,10]
+                          [--rebuild-laws]
 
 Quality: hit@1/3/5 and MRR@10 of each ranking leg (dense, keyword, fused) on
 the shared question set and on our own extra set, as typed and with the
 diacritics removed, plus no-answer precision and recall. Speed: model load,
 build from scratch and incremental, query latency p50/p95, peak memory; the
-same on the 28-law corpus; reply latency through the fake Bot API server.
+same on the 28-law corpus; reply latency through the fake Bot API server; the
+scale table (the laws replicated, ``tests/bench/scale.py``).
 """
 
 from __future__ import annotations
@@ -183,6 +185,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip-bot", action="store_true")
     parser.add_argument("--skip-realdocs", action="store_true",
                         help="skip the real scanned files of ../shared/realdocs (metadata, OCR CER, questions)")
+    parser.add_argument("--skip-scale", action="store_true", help="skip the scale table (laws replicated)")
+    parser.add_argument("--scale-copies", default="1",
+                        help="copies of the laws for the scale table: 1 ≈ 10^4 passages, 10 ≈ 10^5")
     parser.add_argument("--rebuild-laws", action="store_true", help="rebuild the laws index from scratch")
     parser.add_argument("--feedback", type=Path, metavar="FILE",
                         help="also score a question set exported by `python -m bot.feedback --export`")
@@ -224,6 +229,11 @@ def main(argv: list[str] | None = None) -> int:
     except ImportError:
         pass
 
+    if not args.skip_scale:
+        from tests.bench.scale import main as scale_main
+
+        scale_main(["--copies", args.scale_copies])
+        print()
     print("### Speed and size\n\n| measure | value |\n|---|---|")
     for name, value in rows:
         print(f"| {name} | {value} |")
