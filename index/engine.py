@@ -140,7 +140,7 @@ class Engine:
         with self._lock:
             if self._searcher is None or self._searcher.generation != generation:
                 try:
-                    searcher = Searcher(self.settings.index_dir, self.embedder)
+                    searcher = self._load()
                 except IndexDamaged as exc:
                     logger.error("%s (%s)", exc.user_message, exc)
                     from index.build import build_index
@@ -159,6 +159,22 @@ class Engine:
                 logger.info("loaded index generation %d (%d documents, %d passages)", searcher.generation,
                             len(searcher.documents), len(searcher.ids))
             return self._searcher
+
+    def _load(self) -> Searcher:
+        """Load the published generation; once more if a build replaced it while it was being read.
+
+        A build that merges segments removes the files the generation before the
+        previous one used; a reader that started loading that old generation just
+        before finds a file gone, and the newer generation is the one to load.
+        """
+        for attempt in range(3):
+            generation = current_version(self.settings.index_dir)
+            try:
+                return Searcher(self.settings.index_dir, self.embedder)
+            except (OSError, RuntimeError):
+                if attempt == 2 or current_version(self.settings.index_dir) == generation:
+                    raise
+        raise AssertionError("unreachable")
 
     def warm_up(self) -> None:
         """Load model and index now, so the first question is not slow."""

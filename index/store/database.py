@@ -196,12 +196,20 @@ class Database:
             self.conn.execute("ROLLBACK")
 
     def reset(self) -> None:
-        """Empty every table (inside the build's transaction): a full rebuild or a schema change."""
+        """Empty every table (inside the build's transaction): a full rebuild or a schema change.
+
+        The generation and the segment numbers go on counting: a reader must see
+        a new generation, and a segment file name must never be reused (the old
+        generation's files stay valid until the commit).
+        """
+        generation, last = self.generation(), self.next_segment() - 1
         for table in _TABLES:
             self.conn.execute(f"DROP TABLE IF EXISTS {table}")
         for statement in _SCHEMA.split(";"):
             if statement.strip():
                 self.conn.execute(statement)
+        self.conn.executemany("INSERT INTO meta(key, value) VALUES (?, ?)",
+                              [("generation", str(generation)), ("last_segment", str(last))])
 
     # meta ------------------------------------------------------------------
     def _meta(self, key: str) -> str | None:
@@ -239,8 +247,11 @@ class Database:
                 for r in rows]
 
     def next_segment(self) -> int:
-        row = self.conn.execute("SELECT MAX(segment) FROM segments").fetchone()
-        return int(row[0] or 0) + 1
+        try:
+            row = self.conn.execute("SELECT MAX(segment) FROM segments").fetchone()
+        except sqlite3.OperationalError:  # a database of an older schema, about to be reset
+            row = (0,)
+        return max(int(row[0] or 0), int(self._meta("last_segment") or 0)) + 1
 
     def add_segment(self, seg: Segment, chunk_ids: list[int]) -> None:
         self.conn.execute("INSERT INTO segments(segment, rows, files, created) VALUES (?,?,?,?)",
