@@ -45,7 +45,18 @@ def write_segment(path: Path, ids: list[int], docs: list[list[str]]) -> None:
     with open(path, "wb") as fh:
         np.savez(fh, ids=np.asarray(ids, dtype=np.int64), lengths=np.asarray(lengths, dtype=np.int32),
                  indptr=np.asarray(indptr, dtype=np.int64), indices=np.asarray(indices, dtype=np.int32),
-                 data=np.asarray(data, dtype=np.float32), vocab=np.asarray(list(vocab), dtype=str))
+                 data=np.asarray(data, dtype=np.float32), vocab=_pack(list(vocab)))
+
+
+def _pack(terms: list[str]) -> np.ndarray:
+    """Terms as one UTF-8 blob (they hold no newline): a fixed-width string array costs 4 bytes × the longest."""
+    return np.frombuffer("\n".join(terms).encode(), dtype=np.uint8) if terms else np.zeros(0, dtype=np.uint8)
+
+
+def _unpack(blob: np.ndarray) -> list[str]:
+    if blob.dtype.kind == "U":  # segments written before the blob
+        return [str(t) for t in blob]
+    return blob.tobytes().decode().split("\n") if len(blob) else []
 
 
 @dataclass
@@ -69,11 +80,11 @@ class KeywordField:
         for path in paths:
             with np.load(path, allow_pickle=False) as z:
                 ids, lengths, indptr, indices, data = z["ids"], z["lengths"], z["indptr"], z["indices"], z["data"]
-                local = z["vocab"]
+                local = _unpack(z["vocab"])
             keep = np.isin(ids, live)
             if not keep.any():
                 continue
-            to_global = np.fromiter((vocab.setdefault(str(t), len(vocab)) for t in local), dtype=np.int32,
+            to_global = np.fromiter((vocab.setdefault(t, len(vocab)) for t in local), dtype=np.int32,
                                     count=len(local))
             blocks.append((data, to_global[indices] if len(indices) else indices, indptr, keep))
             ids_parts.append(ids[keep])
