@@ -188,7 +188,6 @@ def _build(settings: Settings, embedder, db: Database, reset: bool, corpus: dict
     generation = db.generation() + 1
     if reset:
         db.reset()
-    segmenter = Segmenter()
     reports: dict[str, FileReport] = {f: FileReport(f, "unchanged") for f in corpus if f not in changed}
     pending: dict[int, tuple[str, list[str], list[str]]] = {}  # new chunk id -> (embed text, terms, words)
     uni: Counter[str] = Counter()
@@ -215,9 +214,10 @@ def _build(settings: Settings, embedder, db: Database, reset: bool, corpus: dict
             reports[f] = FileReport(f, "failed", error)
             continue
         docs = []
-        with timer("segment+store"):
-            for ordinal, pd in enumerate(parsed):
-                ids = _store_document(db, pd, ordinal, embedder.model_id, segmenter, pending)
+        with timer("store"):
+            for ordinal, prepared in enumerate(parsed):
+                pd = prepared.document
+                ids = _store_document(db, prepared, ordinal, embedder.model_id, pending)
                 docs.append((pd.document, len(ids)))
                 u, b = count([c.text for c in pd.chunks] + ([pd.document.title] if pd.document.title else []))
                 uni.update(u)
@@ -279,22 +279,60 @@ class _Timer:
         return ", ".join(f"{k} {v:.2f}" for k, v in self.seconds.items())
 
 
-def _parse_one(path: Path, file: str, params: ChunkingParams,
-               index_dir: Path | None = None) -> tuple[str, list[ParsedDocument] | None, str | None, str | None]:
-    """(file, documents, Vietnamese error, traceback for the log): runs in a worker process or here."""
+@dataclass(frozen=True)
+class Prepared:
+    """A document read from a file with its passages' texts to embed and keyword terms, ready to store."""
+
+    document: ParsedDocument
+    embed_texts: list[str]
+    terms: list[list[str]]
+    words: list[list[str]]
+
+
+_SEGMENTER: Segmenter | None = None
+
+
+def _prepare(pd: ParsedDocument) -> Prepared:
+    """Terms of each passage; the context line (document and section) is segmented once per section."""
+    global _SEGMENTER
+    if _SEGMENTER is None:
+        _SEGMENTER = Segmenter()
+    embed_texts, terms, words = [], [], []
+    context_words: dict[str, list[str]] = {}
+    for c in pd.chunks:
+        context = context_text(pd.document, c.section)
+        if context not in context_words:
+            context_words[context] = _SEGMENTER.word_terms(context)
+        embed_texts.append(f"{context}\n{c.text}")
+        terms.append(keyword_terms(f"{context}\n{c.text}"))
+        words.append(context_words[context] + _SEGMENTER.word_terms(c.text))
+    return Prepared(pd, embed_texts, terms, words)
+
+
+def _parse_one(path: Path, file: str, params: ChunkingParams, index_dir: Path | None = None
+               ) -> tuple[str, list[Prepared] | None, str | None, str | None, tuple[float, float]]:
+    """(file, documents, Vietnamese error, log line, (read s, segment s)): runs in a worker process or here.
+
+    Reading and word segmentation (underthesea, the costliest step per passage)
+    both run here, so that with several files every core does both.
+    """
     if index_dir is not None:
         ocr_cache.use_directory(index_dir)
+    t = time.perf_counter()
     try:
-        return file, parse_file(path, file, params), None, None
+        parsed = parse_file(path, file, params)
     except ReadError as exc:
-        return file, None, exc.user_message, f"cannot read {file}: {exc}"
+        return file, None, exc.user_message, f"cannot read {file}: {exc}", (time.perf_counter() - t, 0.0)
     except Exception:  # a bug on one odd file must not stop the whole corpus
         return (file, None, "Lỗi không mong đợi khi đọc tệp; quản trị viên xem nhật ký để biết chi tiết.",
-                f"unexpected error reading {file}:\n{traceback.format_exc()}")
+                f"unexpected error reading {file}:\n{traceback.format_exc()}", (time.perf_counter() - t, 0.0))
+    read_s = time.perf_counter() - t
+    prepared = [_prepare(pd) for pd in parsed]
+    return file, prepared, None, None, (read_s, time.perf_counter() - t - read_s)
 
 
 def _parse_all(corpus: dict[str, CorpusFile], changed: list[str], params: ChunkingParams, index_dir: Path,
-               timer: _Timer) -> Iterator[tuple[str, list[ParsedDocument] | None, str | None]]:
+               timer: _Timer) -> Iterator[tuple[str, list[Prepared] | None, str | None]]:
     """Read the changed files, on every core when there are several (results in corpus order)."""
     workers = min(os.cpu_count() or 1, len(changed))
     if workers > 1 and len(changed) >= PARALLEL_MIN_FILES:
@@ -311,35 +349,28 @@ def _parse_all(corpus: dict[str, CorpusFile], changed: list[str], params: Chunki
 
 
 def _logged(results, timer: _Timer):
-    """Log each file's failure; time spent waiting for the readers counts as "read"."""
+    """Log each file's failure; time spent waiting for the readers counts as "read+segment (wall)"."""
     it = iter(results)
     while True:
-        with timer("read"):
+        with timer("read+segment (wall)"):
             item = next(it, None)
         if item is None:
             return
-        file, parsed, error, log = item
+        file, parsed, error, log, (read_s, segment_s) = item
+        timer.seconds["read (cpu)"] = timer.seconds.get("read (cpu)", 0.0) + read_s
+        timer.seconds["segment (cpu)"] = timer.seconds.get("segment (cpu)", 0.0) + segment_s
         if log:
             logger.warning("%s", log)
         yield file, parsed, error
 
 
-def _store_document(db: Database, pd: ParsedDocument, ordinal: int, model_id: str, segmenter: Segmenter,
+def _store_document(db: Database, prepared: Prepared, ordinal: int, model_id: str,
                     pending: dict[int, tuple[str, list[str], list[str]]]) -> list[int]:
-    """Store a document's passages; their context line (document and section) is segmented once per section."""
+    pd = prepared.document
     db.add_document(pd.document, ordinal, pd.text)
-    embed_texts, terms, words = [], [], []
-    context_words: dict[str, list[str]] = {}
-    for c in pd.chunks:
-        context = context_text(pd.document, c.section)
-        if context not in context_words:
-            context_words[context] = segmenter.word_terms(context)
-        embed_texts.append(f"{context}\n{c.text}")
-        terms.append(keyword_terms(f"{context}\n{c.text}"))
-        words.append(context_words[context] + segmenter.word_terms(c.text))
-    keys = [embed_key(model_id, t) for t in embed_texts]
-    ids = db.add_chunks(pd.chunks, keys, terms, words)
-    for cid, text, t, w in zip(ids, embed_texts, terms, words):
+    keys = [embed_key(model_id, t) for t in prepared.embed_texts]
+    ids = db.add_chunks(pd.chunks, keys, prepared.terms, prepared.words)
+    for cid, text, t, w in zip(ids, prepared.embed_texts, prepared.terms, prepared.words):
         pending[cid] = (text, t, w)
     _store_extractions(db, pd, ids)
     return ids
