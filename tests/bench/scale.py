@@ -74,28 +74,43 @@ def _build(corpus: Path, index: Path) -> tuple[float, dict, str]:
     return seconds, json.loads(done.stdout), profile
 
 
-def _replicate(root: Path, copies: int) -> Path:
+def _laws(max_kb: int | None) -> list[Path]:
+    """All the laws, or the smallest ones up to ``max_kb`` (a smaller corpus when embedding is slow)."""
+    laws = sorted(LAWS.glob("*.md"), key=lambda p: (p.stat().st_size, p.name))
+    if max_kb is None:
+        return laws
+    out, total = [], 0
+    for law in laws:
+        total += law.stat().st_size
+        if total > max_kb * 1024:
+            break
+        out.append(law)
+    return out
+
+
+def _replicate(root: Path, copies: int, max_kb: int | None = None) -> Path:
     corpus = root / "corpus"
     shutil.rmtree(root, ignore_errors=True)
     for i in range(copies):
         folder = corpus / f"ban-{i + 1:03d}"
         folder.mkdir(parents=True)
-        for law in sorted(LAWS.glob("*.md")):
+        for law in _laws(max_kb):
             text = law.read_text(encoding="utf-8").rstrip()
             (folder / law.name).write_text(f"{text}\n\nBản số {i + 1} dùng để đo quy mô chỉ mục.\n", encoding="utf-8")
     return corpus
 
 
-def scale_rows(copies: int) -> tuple[list[tuple[str, str]], list[str]]:
+def scale_rows(copies: int, max_kb: int | None = None) -> tuple[list[tuple[str, str]], list[str]]:
     """Rows of the scale table for ``copies`` copies of the laws, and the profile lines of each build."""
-    root = WORK / f"x{copies}"
-    corpus = _replicate(root, copies)
+    root = WORK / f"x{copies}" if max_kb is None else WORK / f"x{copies}-{max_kb}kb"
+    corpus = _replicate(root, copies, max_kb)
     index = root / "index"
     rows: list[tuple[str, str]] = []
     profiles: list[str] = []
     seconds, report, profile = _build(corpus, index)
     n = report["chunks"]
-    label = f"{n:,} passages ({copies} × laws)"
+    laws = len(_laws(max_kb))
+    label = f"{n:,} passages ({copies} × {laws} laws)"
     rows.append((f"{label}: build from scratch", f"{seconds:.0f} s, {report['embedded']:,} embedded "
                  f"({n - report['embedded']:,} vectors reused from the cache)"))
     profiles.append(f"{label}, from scratch: {profile}")
@@ -132,13 +147,14 @@ def scale_rows(copies: int) -> tuple[list[tuple[str, str]], list[str]]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tests.bench.scale")
     parser.add_argument("--copies", default="1", help="comma-separated copies of the laws (1 ≈ 10^4, 10 ≈ 10^5)")
+    parser.add_argument("--max-kb", type=int, help="only the smallest laws, up to this many KB per copy")
     args = parser.parse_args(argv)
     load = os.getloadavg()
     print(f"### Scale (load average {load[0]:.1f} on {os.cpu_count()} cores at start)\n\n"
           "| measure | value |\n|---|---|", flush=True)
     profiles = []
     for copies in (int(c) for c in args.copies.split(",")):
-        rows, prof = scale_rows(copies)
+        rows, prof = scale_rows(copies, args.max_kb)
         profiles += prof
         for name, value in rows:
             print(f"| {name} | {value} |", flush=True)
