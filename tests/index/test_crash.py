@@ -41,7 +41,7 @@ NEW_QUESTION = ("Hòa Bình triển khai phong trào thi đua Dân vận khéo t
 
 @pytest.fixture(scope="module")
 def base(tmp_path_factory, embedder) -> Settings:
-    """Two plans, indexed; two versions on disk (so that collecting old versions has work)."""
+    """Two plans, indexed in two builds (two generations, two segments, so that a build has files to keep)."""
     root = tmp_path_factory.mktemp("crash-base")
     (root / "corpus").mkdir()
     for name in (SA_PA, QUANG_NGAI):
