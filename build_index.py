@@ -5,7 +5,7 @@
 Incremental by default. Exit 0: index up to date; 1: up to date but some files
 failed (listed with a Vietnamese reason); 2: nothing built.
 
-Testing only: ``BUILD_KILL_AT=read|embed|write|swap|collect`` makes the build
+Testing only: ``BUILD_KILL_AT=read|embed|write|commit|collect`` makes the build
 SIGKILL itself at that phase (``index.build.kill_at``; the crash tests use it).
 """
 
@@ -80,8 +80,13 @@ def main(argv: list[str] | None = None) -> int:
     from index.build import build_index, kill_at
 
     try:
+        on_phase = kill_at(os.environ.get("BUILD_KILL_AT"))
+    except ValueError as exc:
+        print(f"BUILD_KILL_AT không hợp lệ: {exc}", file=sys.stderr)
+        return 2
+    try:
         report = build_index(settings, full=args.full, show_progress=sys.stderr.isatty() and not args.json,
-                             on_phase=kill_at(os.environ.get("BUILD_KILL_AT")))
+                             on_phase=on_phase)
     except EngineError as exc:
         logger.error("build failed: %s", exc)
         print(exc.user_message, file=sys.stderr)

@@ -2,19 +2,22 @@
 
 Only new or changed files are read and embedded; removed files leave the
 index; a file that cannot be read is reported (in Vietnamese) and the rest of
-the corpus is still indexed. The new version is published atomically.
+the corpus is still indexed. A build writes only what changed: the new
+passages' rows, one new segment (their vectors and keyword postings,
+:mod:`index.store.segments`), the restorer's count deltas and the deletions,
+and publishes all of it with one SQLite commit.
 
 Crash testing. A build names its phases to an optional ``on_phase`` callback:
-"read" (the first changed file is read and stored), "embed" (the first batch of
-vectors is committed to the embeddings cache), "write" (vectors and keyword
-files written, no manifest yet), "swap" (the version folder has its final name,
-``CURRENT`` not yet switched) and "collect" (``CURRENT`` switched, old versions
-being removed). ``build_index.py`` passes :func:`kill_at` of the variable
-``BUILD_KILL_AT`` (testing only), which SIGKILLs the process at that phase.
-Killing from inside is the robust way to hit a phase: a signal sent by the test
-when a phase is logged races the build, and "swap" lasts microseconds; a
-SIGKILL (not an exception, nor ``sys.exit``) runs no ``finally`` and no cleanup,
-exactly like the OOM killer or a power cut.
+"read" (the first changed file is read and stored, uncommitted), "embed" (the
+first batch of vectors is committed to the embeddings cache), "write" (the
+new segment files written and fsynced, no commit names them yet), "commit"
+(every row of the new generation written, just before the COMMIT) and
+"collect" (committed; files no generation needs are about to be removed).
+``build_index.py`` passes :func:`kill_at` of the variable ``BUILD_KILL_AT``
+(testing only), which SIGKILLs the process at that phase. Killing from inside
+is the robust way to hit a phase: a signal sent by the test when a phase is
+logged races the build; a SIGKILL (not an exception, nor ``sys.exit``) runs
+no ``finally`` and no cleanup, exactly like the OOM killer or a power cut.
 """
 
 from __future__ import annotations
@@ -23,11 +26,13 @@ import fcntl
 import hashlib
 import logging
 import os
+import shutil
 import signal
-import sqlite3
 import sys
 import time
-from collections.abc import Callable
+import traceback
+from collections import Counter
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,25 +40,15 @@ from pathlib import Path
 import numpy as np
 
 from index.errors import BuildInProgress, ReadError
-from index.language.restore import Restorer
+from index.language.restore import count
 from index.language.segment import Segmenter, keyword_terms
 from index.parse import ParsedDocument, parse_file
 from index.read.scan import cache as ocr_cache
 from index.records import BuildReport, FileReport
 from index.settings import Settings
-from index.store.database import (
-    DB_NAME,
-    SCHEMA_VERSION,
-    Database,
-    FileRow,
-    Manifest,
-    collect_garbage,
-    current_version,
-    new_version,
-    publish,
-)
-from index.store.keyword import KeywordField, save_fields
-from index.store.vectors import CACHE_NAME, EmbeddingCache, VectorIndex, embed_key
+from index.store import segments
+from index.store.database import LEGACY, SCHEMA_VERSION, Database, FileRow, Manifest, db_path, is_legacy
+from index.store.vectors import CACHE_NAME, EmbeddingCache, embed_key
 from index.understand.chunk import ChunkingParams
 from index.understand.context import context_text
 
@@ -67,7 +62,8 @@ EMBED_BATCH = 16
 
 Progress = Callable[[int, int], None]
 PhaseHook = Callable[[str], None]
-PHASES = ("read", "embed", "write", "swap", "collect")
+PHASES = ("read", "embed", "write", "commit", "collect")
+PARALLEL_MIN_FILES = 3  # fewer changed files are read in this process: starting workers costs more
 
 
 def kill_at(phase: str | None) -> PhaseHook | None:
@@ -135,37 +131,45 @@ def build_index(settings: Settings, *, full: bool = False, embedder=None, show_p
 
     started = time.monotonic()
     index_dir = settings.index_dir
-    logging.getLogger("bm25s").setLevel(logging.WARNING)
+    on_phase = on_phase or _no_phase
     with build_lock(index_dir, wait=wait):
         ocr_cache.use_directory(index_dir)
-        collect_garbage(index_dir)
-        embedder = embedder or load_embedder(settings)
-        prev = current_version(index_dir)
-        manifest_now = {"schema_version": SCHEMA_VERSION, "model": embedder.model_id,
-                        "chunking": params.as_dict(), "pipeline": PIPELINE_VERSION}
-        reuse = prev is not None and not full and _same_build(Manifest.read(prev), manifest_now)
-        corpus = scan_corpus(settings.corpus_dir)
-        prev_files = _previous_files(prev) if reuse else {}
-
-        changed = [f for f, cf in corpus.items()
-                   if f not in prev_files or prev_files[f].sha256 != cf.sha256 or prev_files[f].status == "failed"]
-        removed = [f for f in prev_files if f not in corpus]
-        if reuse and not changed and not removed:
-            return _report(settings, embedder, prev, started, 0,
-                           [FileReport(f, "unchanged") for f in corpus])
-
-        staging = new_version(index_dir)
+        legacy = is_legacy(index_dir)
+        db = Database(db_path(index_dir))
         try:
-            report = _build_version(settings, embedder, prev if reuse else None, staging, corpus, changed,
-                                    removed, params, manifest_now, show_progress, started,
-                                    on_phase or _no_phase)
-        except BaseException:
-            # Leave no half-written version behind; CURRENT still names the old one.
-            import shutil
-
-            shutil.rmtree(staging, ignore_errors=True)
-            raise
-        return report
+            segments.collect_garbage(index_dir, db)
+            embedder = embedder or load_embedder(settings)
+            now = {"schema_version": SCHEMA_VERSION, "model": embedder.model_id,
+                   "chunking": params.as_dict(), "pipeline": PIPELINE_VERSION}
+            old = db.manifest()
+            reset = full or legacy or old is None or not _same_build(old, now)
+            if legacy:
+                logger.warning("index in %s has the old layout (a folder per build, schema 3 or before): "
+                               "rebuilding it as one live database (schema %d); cached embeddings are reused",
+                               index_dir, SCHEMA_VERSION)
+            elif reset and old is not None and not full:
+                logger.warning("index was built with another schema, model, chunking or pipeline: rebuilding it")
+            corpus = scan_corpus(settings.corpus_dir)
+            prev_files = {} if reset else db.files()
+            changed = [f for f, cf in corpus.items()
+                       if f not in prev_files or prev_files[f].sha256 != cf.sha256
+                       or prev_files[f].status == "failed"]
+            removed = [f for f in prev_files if f not in corpus]
+            broken = [] if reset else segments.damaged(index_dir, db.segments())
+            for seg, why in broken:
+                logger.error("damaged index segment %d (%s): rebuilding it from the database and the "
+                             "embeddings cache", seg.segment, why)
+            if not reset and not changed and not removed and not broken:
+                return _report(settings, embedder, db, started, 0, [FileReport(f, "unchanged") for f in corpus])
+            db.begin()
+            try:
+                return _build(settings, embedder, db, reset, corpus, changed, removed,
+                              [s.segment for s, _ in broken], params, now, show_progress, started, on_phase)
+            except BaseException:
+                db.rollback()  # nothing of this build is published; its files are collected next time
+                raise
+        finally:
+            db.close()
 
 
 def _no_phase(name: str) -> None:
@@ -177,95 +181,197 @@ def _same_build(manifest: Manifest, now: dict[str, object]) -> bool:
             and manifest.chunking == now["chunking"] and manifest.extra.get("pipeline") == now["pipeline"])
 
 
-def _previous_files(prev: Path) -> dict[str, FileRow]:
-    db = Database(prev / DB_NAME, readonly=True)
-    try:
-        return db.files()
-    finally:
-        db.close()
-
-
-def _build_version(settings: Settings, embedder, prev: Path | None, staging: Path, corpus: dict[str, CorpusFile],
-                   changed: list[str], removed: list[str], params: ChunkingParams,
-                   manifest_now: dict[str, object], show_progress: bool, started: float,
-                   on_phase: PhaseHook) -> BuildReport:
-    if prev is not None:
-        _copy_database(prev / DB_NAME, staging / DB_NAME)
-    db = Database(staging / DB_NAME)
-    segmenter = Segmenter()
+def _build(settings: Settings, embedder, db: Database, reset: bool, corpus: dict[str, CorpusFile],
+           changed: list[str], removed: list[str], broken: list[int], params: ChunkingParams,
+           now: dict[str, object], show_progress: bool, started: float, on_phase: PhaseHook) -> BuildReport:
+    index_dir = settings.index_dir
+    generation = db.generation() + 1
+    if reset:
+        db.reset()
     reports: dict[str, FileReport] = {f: FileReport(f, "unchanged") for f in corpus if f not in changed}
-    dropped_ids: list[int] = []
-    pending: dict[int, str] = {}  # chunk id -> text to embed, for new passages
+    pending: dict[int, tuple[str, list[str], list[str]]] = {}  # new chunk id -> (embed text, terms, words)
+    uni: Counter[str] = Counter()
+    bi: Counter[str] = Counter()
+
+    def forget(file: str) -> None:
+        u, b = count(db.file_texts(file), sign=-1)
+        uni.update(u)
+        bi.update(b)
+        db.remove_file(file)
 
     for f in removed:
-        dropped_ids += db.remove_file(f)
+        forget(f)
         reports[f] = FileReport(f, "removed")
         logger.info("removed from index: %s", f)
 
-    for f in _progress(changed, show_progress, "Đọc tệp"):
+    timer = _Timer()
+    for f, parsed, error in _progress(_parse_all(corpus, changed, params, index_dir, timer), show_progress,
+                                      "Đọc tệp", len(changed)):
         cf = corpus[f]
-        dropped_ids += db.remove_file(f)
-        try:
-            parsed = parse_file(cf.path, f, params)
-        except ReadError as exc:
-            logger.warning("cannot read %s: %s", f, exc)
-            db.put_file(FileRow(f, cf.sha256, cf.size, "failed", exc.user_message))
-            reports[f] = FileReport(f, "failed", exc.user_message)
-            continue
-        except Exception:  # a bug on one odd file must not stop the whole corpus
-            logger.exception("unexpected error reading %s", f)
-            message = "Lỗi không mong đợi khi đọc tệp; quản trị viên xem nhật ký để biết chi tiết."
-            db.put_file(FileRow(f, cf.sha256, cf.size, "failed", message))
-            reports[f] = FileReport(f, "failed", message)
+        forget(f)
+        if parsed is None:
+            db.put_file(FileRow(f, cf.sha256, cf.size, "failed", error))
+            reports[f] = FileReport(f, "failed", error)
             continue
         docs = []
-        for ordinal, pd in enumerate(parsed):
-            ids = _store_document(db, pd, ordinal, embedder.model_id, segmenter, pending)
-            docs.append((pd.document, len(ids)))
+        with timer("store"):
+            for ordinal, prepared in enumerate(parsed):
+                pd = prepared.document
+                ids = _store_document(db, prepared, ordinal, embedder.model_id, pending)
+                docs.append((pd.document, len(ids)))
+                u, b = count([c.text for c in pd.chunks] + ([pd.document.title] if pd.document.title else []))
+                uni.update(u)
+                bi.update(b)
         db.put_file(FileRow(f, cf.sha256, cf.size, "indexed", None))
         reports[f] = FileReport(f, "indexed", None, tuple(docs))
         on_phase("read")
-    db.commit()
+    db.add_counts(uni, bi)
 
-    embedded = _write_vectors(settings, embedder, prev, staging, db, dropped_ids, pending, show_progress,
-                              on_phase)
-    fields = _keyword_fields(db)
-    save_fields(staging, fields)
-    Restorer.learn(db.texts()).save(staging)
-    on_phase("write")
-    documents, chunks = len(db.documents()), db.chunk_count()
-    db.close()
-    Manifest(schema_version=SCHEMA_VERSION, model=embedder.model_id, dim=embedder.dim, chunking=params.as_dict(),
-             created=time.time(), documents=documents, chunks=chunks,
-             extra={"pipeline": manifest_now["pipeline"], "keyword_fields": [f.name for f in fields]}).write(staging)
-    final = publish(settings.index_dir, staging, on_phase=on_phase)
-    ordered = [reports[f] for f in sorted(reports)]
-    return _report(settings, embedder, final, started, embedded, ordered)
-
-
-def _copy_database(src: Path, dst: Path) -> None:
-    source = sqlite3.connect(f"file:{src}?mode=ro", uri=True)
-    target = sqlite3.connect(dst)
+    cache = EmbeddingCache(index_dir / CACHE_NAME)
     try:
-        source.backup(target)
+        with timer("embed"):
+            new_ids = sorted(pending)
+            vectors, embedded = _vectors(cache, embedder, db, new_ids, {i: pending[i][0] for i in new_ids},
+                                         show_progress, on_phase)
+        with timer("write"):
+            if new_ids:
+                seg = segments.write(index_dir, db.next_segment(), new_ids, vectors, embedder.dim,
+                                     {"terms": [pending[i][1] for i in new_ids],
+                                      "words": [pending[i][2] for i in new_ids]}, generation)
+                db.add_segment(seg, new_ids)
+            embedded += _merge(index_dir, db, cache, embedder, broken, generation, show_progress)
+        on_phase("write")
+        manifest = Manifest(schema_version=SCHEMA_VERSION, model=embedder.model_id, dim=embedder.dim,
+                            chunking=params.as_dict(), created=time.time(), documents=len(db.documents()),
+                            chunks=db.chunk_count(), extra={"pipeline": now["pipeline"]})
+        db.publish_generation(manifest)
+        on_phase("commit")
+        db.commit()
+        if reset:
+            cache.keep_only({key for _, key in db.embed_keys()})
     finally:
-        source.close()
-        target.close()
+        cache.close()
+    on_phase("collect")
+    segments.collect_garbage(index_dir, db)
+    for name in LEGACY:  # the old layout, now replaced
+        path = index_dir / name
+        shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(missing_ok=True)
+    logger.info("build stages (s): %s", timer.summary())
+    ordered = [reports[f] for f in sorted(reports)]
+    return _report(settings, embedder, db, started, embedded, ordered)
 
 
-def _store_document(db: Database, pd: ParsedDocument, ordinal: int, model_id: str, segmenter: Segmenter,
-                    pending: dict[int, str]) -> list[int]:
-    db.add_document(pd.document, ordinal, pd.text)
+class _Timer:
+    """Seconds spent per stage of a build, for the log and the profile in the README."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+
+    @contextmanager
+    def __call__(self, stage: str):
+        t = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[stage] = self.seconds.get(stage, 0.0) + time.perf_counter() - t
+
+    def summary(self) -> str:
+        return ", ".join(f"{k} {v:.2f}" for k, v in self.seconds.items())
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A document read from a file with its passages' texts to embed and keyword terms, ready to store."""
+
+    document: ParsedDocument
+    embed_texts: list[str]
+    terms: list[list[str]]
+    words: list[list[str]]
+
+
+_SEGMENTER: Segmenter | None = None
+
+
+def _prepare(pd: ParsedDocument) -> Prepared:
+    """Terms of each passage; the context line (document and section) is segmented once per section."""
+    global _SEGMENTER
+    if _SEGMENTER is None:
+        _SEGMENTER = Segmenter()
     embed_texts, terms, words = [], [], []
+    context_words: dict[str, list[str]] = {}
     for c in pd.chunks:
         context = context_text(pd.document, c.section)
+        if context not in context_words:
+            context_words[context] = _SEGMENTER.word_terms(context)
         embed_texts.append(f"{context}\n{c.text}")
         terms.append(keyword_terms(f"{context}\n{c.text}"))
-        words.append(segmenter.word_terms(f"{context}\n{c.text}"))
-    keys = [embed_key(model_id, t) for t in embed_texts]
-    ids = db.add_chunks(pd.chunks, keys, terms, words)
-    for cid, text in zip(ids, embed_texts):
-        pending[cid] = text
+        words.append(context_words[context] + _SEGMENTER.word_terms(c.text))
+    return Prepared(pd, embed_texts, terms, words)
+
+
+def _parse_one(path: Path, file: str, params: ChunkingParams, index_dir: Path | None = None
+               ) -> tuple[str, list[Prepared] | None, str | None, str | None, tuple[float, float]]:
+    """(file, documents, Vietnamese error, log line, (read s, segment s)): runs in a worker process or here.
+
+    Reading and word segmentation (underthesea, the costliest step per passage)
+    both run here, so that with several files every core does both.
+    """
+    if index_dir is not None:
+        ocr_cache.use_directory(index_dir)
+    t = time.perf_counter()
+    try:
+        parsed = parse_file(path, file, params)
+    except ReadError as exc:
+        return file, None, exc.user_message, f"cannot read {file}: {exc}", (time.perf_counter() - t, 0.0)
+    except Exception:  # a bug on one odd file must not stop the whole corpus
+        return (file, None, "Lỗi không mong đợi khi đọc tệp; quản trị viên xem nhật ký để biết chi tiết.",
+                f"unexpected error reading {file}:\n{traceback.format_exc()}", (time.perf_counter() - t, 0.0))
+    read_s = time.perf_counter() - t
+    prepared = [_prepare(pd) for pd in parsed]
+    return file, prepared, None, None, (read_s, time.perf_counter() - t - read_s)
+
+
+def _parse_all(corpus: dict[str, CorpusFile], changed: list[str], params: ChunkingParams, index_dir: Path,
+               timer: _Timer) -> Iterator[tuple[str, list[Prepared] | None, str | None]]:
+    """Read the changed files, on every core when there are several (results in corpus order)."""
+    workers = min(os.cpu_count() or 1, len(changed))
+    if workers > 1 and len(changed) >= PARALLEL_MIN_FILES:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        # spawn, not fork: the parent holds torch's threads, which a fork would copy mid-state.
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+            futures = [pool.submit(_parse_one, corpus[f].path, f, params, index_dir) for f in changed]
+            results = (fut.result() for fut in futures)
+            yield from _logged(results, timer)
+    else:
+        yield from _logged((_parse_one(corpus[f].path, f, params) for f in changed), timer)
+
+
+def _logged(results, timer: _Timer):
+    """Log each file's failure; time spent waiting for the readers counts as "read+segment (wall)"."""
+    it = iter(results)
+    while True:
+        with timer("read+segment (wall)"):
+            item = next(it, None)
+        if item is None:
+            return
+        file, parsed, error, log, (read_s, segment_s) = item
+        timer.seconds["read (cpu)"] = timer.seconds.get("read (cpu)", 0.0) + read_s
+        timer.seconds["segment (cpu)"] = timer.seconds.get("segment (cpu)", 0.0) + segment_s
+        if log:
+            logger.warning("%s", log)
+        yield file, parsed, error
+
+
+def _store_document(db: Database, prepared: Prepared, ordinal: int, model_id: str,
+                    pending: dict[int, tuple[str, list[str], list[str]]]) -> list[int]:
+    pd = prepared.document
+    db.add_document(pd.document, ordinal, pd.text)
+    keys = [embed_key(model_id, t) for t in prepared.embed_texts]
+    ids = db.add_chunks(pd.chunks, keys, prepared.terms, prepared.words)
+    for cid, text, t, w in zip(ids, prepared.embed_texts, prepared.terms, prepared.words):
+        pending[cid] = (text, t, w)
     _store_extractions(db, pd, ids)
     return ids
 
@@ -290,83 +396,95 @@ def _store_extractions(db: Database, pd: ParsedDocument, ids: list[int]) -> None
             (r.doc_id, cid, r.type, r.number, r.date, r.issuer, r.subject, r.text))
 
 
-def _write_vectors(settings: Settings, embedder, prev: Path | None, staging: Path, db: Database,
-                   dropped_ids: list[int], pending: dict[int, str], show_progress: bool,
-                   on_phase: PhaseHook = _no_phase) -> int:
-    """FAISS for the new version: the previous vectors minus dropped passages plus new ones."""
-    cache = EmbeddingCache(settings.index_dir / CACHE_NAME)
-    try:
-        all_keys = dict(db.embed_keys())
-        new_ids = sorted(pending)
-        new_keys = [all_keys[i] for i in new_ids]
-        cached = cache.get(new_keys)
-        missing = [(i, k) for i, k in zip(new_ids, new_keys) if k not in cached]
-        embedded = 0
-        batches = [missing[i:i + EMBED_BATCH] for i in range(0, len(missing), EMBED_BATCH)]
-        for batch in _progress(batches, show_progress, "Nhúng đoạn văn"):
-            vectors = embedder.embed_passages([pending[i] for i, _ in batch])
-            # Committed batch by batch: a killed build resumes from here.
-            cache.put(zip((k for _, k in batch), vectors))
-            cached.update({k: v for (_, k), v in zip(batch, vectors)})
-            embedded += len(batch)
-            on_phase("embed")
+def _vectors(cache: EmbeddingCache, embedder, db: Database, ids: list[int], texts: dict[int, str] | None,
+             show_progress: bool, on_phase: PhaseHook = _no_phase) -> tuple[np.ndarray, int]:
+    """Vectors of some passages (rows in ``ids`` order), from the cache or embedded now; and how many were embedded.
 
-        if prev is not None:
-            index = VectorIndex.load(prev)
-            if dropped_ids:
-                index._index.remove_ids(np.asarray(dropped_ids, dtype=np.int64))
-        else:
-            index = VectorIndex.build(np.zeros(0, dtype=np.int64), np.zeros((0, embedder.dim)), embedder.dim)
-        if new_ids:
-            vecs = np.vstack([cached[k] for k in new_keys]).astype(np.float32)
-            index._index.add_with_ids(vecs, np.asarray(new_ids, dtype=np.int64))
-        index.save(staging)
-        if prev is None:
-            cache.keep_only(set(all_keys.values()))
-        return embedded
-    finally:
-        cache.close()
+    ``texts`` gives the text to embed; None rebuilds it from the stored passage
+    and its document (repairing a segment whose cache entries were lost).
+    """
+    keys = dict(db.conn.execute(
+        f"SELECT chunk_id, embed_key FROM chunks WHERE chunk_id IN ({','.join('?' * len(ids))})", ids)) if ids \
+        else {}
+    wanted = [keys[i] for i in ids]
+    cached = cache.get(wanted)
+    missing = [(i, k) for i, k in zip(ids, wanted) if k not in cached]
+    if missing and texts is None:
+        chunks = db.chunks([i for i, _ in missing])
+        docs = {d.doc_id: d for d in db.documents()}
+        texts = {i: f"{context_text(docs[c.doc_id], c.section)}\n{c.text}" for i, c in chunks.items()}
+    embedded = 0
+    batches = [missing[i:i + EMBED_BATCH] for i in range(0, len(missing), EMBED_BATCH)]
+    for batch in _progress(batches, show_progress, "Nhúng đoạn văn"):
+        vectors = embedder.embed_passages([texts[i] for i, _ in batch])
+        # Committed batch by batch: a killed build resumes from here.
+        cache.put(zip((k for _, k in batch), vectors))
+        cached.update({k: v for (_, k), v in zip(batch, vectors)})
+        embedded += len(batch)
+        on_phase("embed")
+    if not ids:
+        return np.zeros((0, embedder.dim), dtype=np.float32), embedded
+    return np.vstack([cached[k] for k in wanted]).astype(np.float32), embedded
 
 
-def _keyword_fields(db: Database) -> list[KeywordField]:
-    ids, terms, words = [], [], []
-    for cid, t, w in db.keyword_rows():
-        ids.append(cid)
-        terms.append(t.split())
-        words.append(w.split())
-    return [KeywordField.build("terms", ids, terms), KeywordField.build("words", ids, words)]
+def _merge(index_dir: Path, db: Database, cache: EmbeddingCache, embedder, broken: list[int], generation: int,
+           show_progress: bool) -> int:
+    """Rewrite damaged segments, and merge small or mostly deleted ones, into one new segment.
+
+    Returns how many passages had to be embedded again (a damaged segment whose
+    vectors are no longer in the cache). The big segment of a from-scratch build
+    is left alone unless damaged, so a build stays proportional to its change.
+    """
+    live = db.segments()
+    rows = db.live_rows()
+    gone = [s.segment for s in live if rows.get(s.segment, 0) == 0]
+    alive = [s for s in live if rows.get(s.segment, 0) > 0]
+    redo = set(broken) | {s.segment for s in alive if rows[s.segment] < s.rows / 2}
+    rest = [s for s in alive if s.segment not in redo]
+    if len(rest) > segments.MAX_SEGMENTS:
+        biggest = max(rest, key=lambda s: rows[s.segment])
+        redo |= {s.segment for s in rest if s is not biggest}
+    redo &= {s.segment for s in alive}
+    embedded = 0
+    if redo:
+        ids, terms, words = [], [], []
+        for cid, t, w, _ in db.keyword_rows(sorted(redo)):
+            ids.append(cid)
+            terms.append(t.split())
+            words.append(w.split())
+        vectors, embedded = _vectors(cache, embedder, db, ids, None, show_progress)
+        seg = segments.write(index_dir, db.next_segment(), ids, vectors, embedder.dim,
+                             {"terms": terms, "words": words}, generation)
+        db.add_segment(seg, ids)
+        logger.info("merged %d segments (%d passages) into segment %d", len(redo), len(ids), seg.segment)
+    db.drop_segments(sorted(redo | set(gone)), generation)
+    return embedded
 
 
-def _progress(items: list, enabled: bool, desc: str):
-    if not enabled or not items:
+def _progress(items, enabled: bool, desc: str, total: int | None = None):
+    if not enabled or not total and not items:
         return items
     from tqdm import tqdm
 
-    return tqdm(items, desc=desc, file=sys.stderr, leave=False)
+    return tqdm(items, desc=desc, total=total, file=sys.stderr, leave=False)
 
 
-def _report(settings: Settings, embedder, version: Path | None, started: float, embedded: int,
+def _report(settings: Settings, embedder, db: Database, started: float, embedded: int,
             files: list[FileReport]) -> BuildReport:
-    documents = chunks = 0
-    if version is not None:
-        manifest = Manifest.read(version)
-        documents, chunks = manifest.documents, manifest.chunks
-    if version is not None:
-        files = _with_documents(version, files)
+    manifest = db.manifest()
+    documents, chunks = (manifest.documents, manifest.chunks) if manifest else (0, 0)
+    if manifest is not None:
+        files = _with_documents(db, files)
     return BuildReport(index_dir=str(settings.index_dir), model=embedder.model_id, documents=documents,
                        chunks=chunks, embedded=embedded, seconds=round(time.monotonic() - started, 3),
                        files=tuple(files))
 
 
-def _with_documents(version: Path, files: list[FileReport]) -> list[FileReport]:
+def _with_documents(db: Database, files: list[FileReport]) -> list[FileReport]:
     """Unchanged files still list their documents, so a report always shows the whole corpus."""
-    db = Database(version / DB_NAME, readonly=True)
-    try:
-        docs = db.documents()
-        counts = db.chunk_counts()
-        failed = {f: r for f, r in db.files().items() if r.status == "failed"}
-    finally:
-        db.close()
+    docs = db.documents()
+    counts = db.chunk_counts()
+    failed = {f: r for f, r in db.files().items() if r.status == "failed"}
     by_file: dict[str, list] = {}
     for d in docs:
         by_file.setdefault(d.file, []).append((d, counts.get(d.doc_id, 0)))

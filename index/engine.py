@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from index.corpus import SavedFile, add_file, photos_to_pdf
-from index.errors import IndexMissing, ModelMismatch
+from index.errors import IndexDamaged, IndexMissing, ModelMismatch
 from index.language.normalize import fold
 from index.language.restore import Restorer
 from index.parse import Progress
@@ -128,25 +128,53 @@ class Engine:
             return self._embedder
 
     def _current(self) -> Searcher:
-        folder = current_version(self.settings.index_dir)
-        if folder is None:
+        """The searcher of the published generation, loaded again when a build has committed a new one.
+
+        A damaged segment file (checksum mismatch) is reported in the log and
+        repaired by a build, which rewrites it from the database and the
+        embeddings cache; then the index is loaded again.
+        """
+        generation = current_version(self.settings.index_dir)
+        if generation is None:
             raise IndexMissing(f"no index in {self.settings.index_dir}")
         with self._lock:
-            if self._searcher is None or self._searcher.folder != folder:
-                searcher = Searcher(folder, self.embedder)
+            if self._searcher is None or self._searcher.generation != generation:
+                try:
+                    searcher = self._load()
+                except IndexDamaged as exc:
+                    logger.error("%s (%s)", exc.user_message, exc)
+                    from index.build import build_index
+
+                    build_index(self.settings, embedder=self.embedder, wait=True)
+                    searcher = Searcher(self.settings.index_dir, self.embedder)
                 if searcher.manifest.model != self.embedder.model_id:
                     searcher.close()
                     raise ModelMismatch(
                         f"index built with {searcher.manifest.model!r}, configured model is {self.embedder.model_id!r}")
                 # The previous searcher is not closed here: a question running in
                 # another thread may still be reading from it. Its SQLite connection
-                # closes when the last reference goes; its files stay readable on
-                # Linux even after the next build deletes them.
+                # (and the read snapshot it holds) closes when the last reference goes.
                 self._searcher = searcher
-                self._restorer = Restorer.load(folder)
-                logger.info("loaded index version %s (%d documents, %d passages)", folder.name,
+                self._restorer = searcher.restorer
+                logger.info("loaded index generation %d (%d documents, %d passages)", searcher.generation,
                             len(searcher.documents), len(searcher.ids))
             return self._searcher
+
+    def _load(self) -> Searcher:
+        """Load the published generation; once more if a build replaced it while it was being read.
+
+        A build that merges segments removes the files the generation before the
+        previous one used; a reader that started loading that old generation just
+        before finds a file gone, and the newer generation is the one to load.
+        """
+        for attempt in range(3):
+            generation = current_version(self.settings.index_dir)
+            try:
+                return Searcher(self.settings.index_dir, self.embedder)
+            except (OSError, RuntimeError):
+                if attempt == 2 or current_version(self.settings.index_dir) == generation:
+                    raise
+        raise AssertionError("unreachable")
 
     def warm_up(self) -> None:
         """Load model and index now, so the first question is not slow."""

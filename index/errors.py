@@ -72,3 +72,10 @@ class ModelUnavailable(EngineError):
 
 class BuildInProgress(EngineError):
     user_message = "Chỉ mục đang được cập nhật; vui lòng thử lại sau ít phút."
+
+
+class IndexDamaged(EngineError):
+    """A segment file does not match the checksum its build recorded (disk damage, a stray edit)."""
+
+    user_message = ("Chỉ mục bị hỏng (tệp dữ liệu không khớp mã kiểm tra); đang dựng lại phần hỏng từ cơ sở dữ "
+                    "liệu và bộ nhớ đệm vector.")

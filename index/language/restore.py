@@ -26,6 +26,25 @@ def _syllables(text: str) -> list[str]:
     return [w.lower() for w in _WORD.findall(canonical(text))]
 
 
+def count(texts: Iterable[str], sign: int = 1) -> tuple[Counter[str], Counter[str]]:
+    """Syllable unigram and bigram counts of some texts (``sign=-1``: to subtract them).
+
+    The index keeps these counts and a build adds those of new passages and
+    subtracts those of removed ones, so the vocabulary never has to be learnt
+    again from every stored passage.
+    """
+    uni: Counter[str] = Counter()
+    bi: Counter[str] = Counter()
+    for text in texts:
+        syl = _syllables(text)
+        uni.update(syl)
+        bi.update(f"{a} {b}" for a, b in zip(syl, syl[1:]))
+    if sign < 0:
+        uni = Counter({k: -v for k, v in uni.items()})
+        bi = Counter({k: -v for k, v in bi.items()})
+    return uni, bi
+
+
 class Restorer:
     """Syllable unigram and bigram counts of the corpus, and the Viterbi decoder over them."""
 
@@ -39,13 +58,13 @@ class Restorer:
 
     @classmethod
     def learn(cls, texts: Iterable[str]) -> Restorer:
-        uni: Counter[str] = Counter()
-        bi: Counter[str] = Counter()
-        for text in texts:
-            syl = _syllables(text)
-            uni.update(syl)
-            bi.update(f"{a} {b}" for a, b in zip(syl, syl[1:]))
-        return cls(dict(uni), {k: v for k, v in bi.items() if v > 1 or len(bi) < 200_000})
+        return cls.from_counts(*count(texts))
+
+    @classmethod
+    def from_counts(cls, unigrams: dict[str, int], bigrams: dict[str, int]) -> Restorer:
+        """The restorer of the corpus's counts; bigrams seen once are dropped in a large corpus (noise, memory)."""
+        big = len(bigrams) >= 200_000
+        return cls(dict(unigrams), {k: v for k, v in bigrams.items() if v > 1 or not big})
 
     def save(self, folder: Path) -> None:
         (folder / RESTORE_NAME).write_text(json.dumps({"unigrams": self.unigrams, "bigrams": self.bigrams},

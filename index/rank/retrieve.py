@@ -12,12 +12,15 @@ from pathlib import Path
 
 import numpy as np
 
+from index.errors import IndexDamaged, IndexMissing
+from index.language.restore import Restorer
 from index.language.segment import number_terms
 from index.rank.fusion import max_normalise, top_k, weighted_sum
 from index.rank.query import Query
 from index.records import Chunk, Document
-from index.store.database import DB_NAME, Database, Manifest
-from index.store.keyword import load_fields
+from index.store import segments
+from index.store.database import Database, db_path
+from index.store.keyword import FIELDS, KeywordField
 from index.store.vectors import VectorIndex
 
 logger = logging.getLogger(__name__)
@@ -43,14 +46,35 @@ class Candidate:
 
 
 class Searcher:
-    """Everything needed to rank passages of one index version, loaded once."""
+    """Everything needed to rank passages of one index generation, loaded once.
 
-    def __init__(self, folder: Path, embedder) -> None:
-        self.folder = folder
-        self.manifest = Manifest.read(folder)
-        self.db = Database(folder / DB_NAME, readonly=True)
-        self.vectors = VectorIndex.load(folder)
-        self.fields = load_fields(folder)
+    Its database connection keeps the read transaction it loaded under, so the
+    passages it fetches later belong to the same generation as its vectors and
+    keyword fields, whatever a build commits meanwhile.
+    """
+
+    def __init__(self, index_dir: Path, embedder) -> None:
+        self.index_dir = index_dir
+        if not db_path(index_dir).exists():
+            raise IndexMissing(f"no index in {index_dir}")
+        self.db = Database(db_path(index_dir), snapshot=True)
+        self.generation = self.db.generation()
+        manifest = self.db.manifest()
+        if manifest is None:
+            self.db.close()
+            raise IndexMissing(f"no index in {index_dir}")
+        self.manifest = manifest
+        live = self.db.segments()
+        bad = segments.damaged(index_dir, live)
+        if bad:
+            self.db.close()
+            raise IndexDamaged("; ".join(f"segment {s.segment}: {why}" for s, why in bad))
+        ids = np.asarray(self.db.chunk_ids(), dtype=np.int64)
+        folder = segments.folder(index_dir)
+        names = [segments.file_names(s.segment) for s in live]
+        self.vectors = VectorIndex.load_segments([folder / n["vectors"] for n in names], ids, manifest.dim)
+        self.fields = {f: KeywordField.load(f, [folder / n[f] for n in names], ids) for f in FIELDS}
+        self.restorer = Restorer.from_counts(*self.db.counts())
         self.embedder = embedder
         self.documents: dict[str, Document] = {d.doc_id: d for d in self.db.documents()}
         # Document numbers as terms ("kh40", "40_kh_bdvtu-bcsdubnd"), to tell at once which

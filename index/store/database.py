@@ -1,9 +1,15 @@
-"""The index on disk: versioned folders with SQLite, FAISS and keyword files.
+"""The index on disk: one live SQLite database (WAL) and immutable segment files.
 
-Each build writes a complete new version folder and then switches the
-``CURRENT`` pointer with one atomic rename, so a reader sees the old index or
-the new one, never a half-written one, even when a build is killed. SQLite
-holds documents, passages and their keyword terms; FAISS ids are SQLite rowids.
+``INDEX_DIR/index.sqlite`` holds files, documents, passages with their terms,
+tasks, references, the diacritics restorer's counts, the list of segment
+files with their checksums, and the generation number. A build changes it in
+one transaction: the segment files it adds are written and fsynced first, and
+the commit that names them is what publishes the new generation. A build
+killed at any moment therefore leaves the previous generation answering
+(SQLite rolls the unfinished transaction back), and files no generation names
+are collected by the next build. Readers keep a read transaction open, so each
+Searcher sees one generation whatever a build commits meanwhile. FAISS ids
+are passage rowids (never reused: AUTOINCREMENT).
 """
 
 from __future__ import annotations
@@ -11,10 +17,9 @@ from __future__ import annotations
 import json
 import logging
 import os
-import shutil
 import sqlite3
-import time
-from collections.abc import Callable, Iterable, Iterator
+from collections import Counter
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -22,13 +27,15 @@ from index.records import Box, Chunk, Deadline, Document, Reference, Task
 
 logger = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 3  # 2: passages carry their line boxes and an OCR flag; 3: documents their digital signature
+# 2: passages carry their line boxes and an OCR flag; 3: documents their digital signature;
+# 4: one live database with segment files (issue 13) instead of a version folder per build.
+SCHEMA_VERSION = 4
 DB_NAME = "index.sqlite"
-MANIFEST = "manifest.json"
-POINTER = "CURRENT"
-VERSIONS = "versions"
+SEGMENTS = "segments"
+LEGACY = ("versions", "CURRENT")  # the folder-per-build layout of schema 3 and before
 
 _SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS files (
     file TEXT PRIMARY KEY, sha256 TEXT NOT NULL, size INTEGER NOT NULL,
     status TEXT NOT NULL, error TEXT
@@ -44,9 +51,11 @@ CREATE TABLE IF NOT EXISTS chunks (
     chunk_id INTEGER PRIMARY KEY AUTOINCREMENT, doc_id TEXT NOT NULL, ordinal INTEGER NOT NULL,
     section TEXT NOT NULL, text TEXT NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL,
     embed_key TEXT NOT NULL, terms TEXT NOT NULL, words TEXT NOT NULL,
-    boxes TEXT NOT NULL DEFAULT '[]', ocr INTEGER NOT NULL DEFAULT 0
+    boxes TEXT NOT NULL DEFAULT '[]', ocr INTEGER NOT NULL DEFAULT 0,
+    segment INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc_id, ordinal);
+CREATE INDEX IF NOT EXISTS chunks_segment ON chunks(segment);
 CREATE TABLE IF NOT EXISTS tasks (
     task_id INTEGER PRIMARY KEY AUTOINCREMENT, doc_id TEXT NOT NULL, chunk_id INTEGER,
     section TEXT NOT NULL, content TEXT NOT NULL, lead TEXT, partners TEXT NOT NULL,
@@ -58,7 +67,14 @@ CREATE TABLE IF NOT EXISTS refs (
     type TEXT NOT NULL, number TEXT, date TEXT, issuer TEXT, subject TEXT, text TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS refs_doc ON refs(doc_id);
+CREATE TABLE IF NOT EXISTS unigrams (word TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS bigrams (pair TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS segments (
+    segment INTEGER PRIMARY KEY, rows INTEGER NOT NULL, files TEXT NOT NULL,
+    created INTEGER NOT NULL, dropped INTEGER
+);
 """
+_TABLES = ("meta", "files", "documents", "chunks", "tasks", "refs", "unigrams", "bigrams", "segments")
 
 _DOC_FIELDS = ("doc_id", "file", "type", "number", "date", "issuer", "title", "signer", "locality", "place",
                "signed_by", "signed_at", "date_source")
@@ -77,13 +93,12 @@ class Manifest:
     chunks: int = 0
     extra: dict[str, object] = field(default_factory=dict)
 
-    def write(self, folder: Path) -> None:
-        _write_atomic(folder / MANIFEST, json.dumps(asdict(self), ensure_ascii=False, indent=2).encode())
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), ensure_ascii=False)
 
     @classmethod
-    def read(cls, folder: Path) -> Manifest:
-        data = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
-        return cls(**data)
+    def from_json(cls, text: str) -> Manifest:
+        return cls(**json.loads(text))
 
 
 @dataclass(frozen=True)
@@ -95,16 +110,23 @@ class FileRow:
     error: str | None
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, "wb") as fh:
-        fh.write(data)
-        fh.flush()
+@dataclass(frozen=True)
+class Segment:
+    """One build's vectors and keyword postings: files ``seg-<n>.*`` and their (size, sha256)."""
+
+    segment: int
+    rows: int
+    files: dict[str, tuple[int, str]]
+    created: int
+    dropped: int | None = None
+
+
+def fsync_file(path: Path) -> None:
+    with open(path, "rb") as fh:
         os.fsync(fh.fileno())
-    os.replace(tmp, path)
 
 
-def _fsync_dir(path: Path) -> None:
+def fsync_dir(path: Path) -> None:
     fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)
@@ -112,102 +134,172 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def current_version(index_dir: Path) -> Path | None:
-    """The published version folder, or None when no index was ever built."""
-    try:
-        name = (index_dir / POINTER).read_text(encoding="utf-8").strip()
-    except FileNotFoundError:
+def db_path(index_dir: Path) -> Path:
+    return index_dir / DB_NAME
+
+
+def current_version(index_dir: Path) -> int | None:
+    """The published generation (a build bumps it when it commits), or None when no index was ever built."""
+    path = db_path(index_dir)
+    if not path.exists():
         return None
-    folder = index_dir / VERSIONS / name
-    return folder if (folder / MANIFEST).exists() else None
-
-
-def new_version(index_dir: Path) -> Path:
-    """A fresh, unpublished folder to build the next version in."""
-    (index_dir / VERSIONS).mkdir(parents=True, exist_ok=True)
-    name = time.strftime("%Y%m%d-%H%M%S") + f"-{os.getpid()}-{time.monotonic_ns() % 10**6:06d}"
-    folder = index_dir / VERSIONS / f".tmp-{name}"
-    folder.mkdir()
-    return folder
-
-
-def publish(index_dir: Path, staging: Path, on_phase: Callable[[str], None] | None = None) -> Path:
-    """Make a fully written staging folder the current version, atomically.
-
-    ``on_phase`` is told "swap" (version folder final, ``CURRENT`` not yet switched) and,
-    through :func:`collect_garbage`, "collect"; the crash tests kill the build there.
-    """
-    for p in staging.iterdir():
-        if p.is_file():
-            with open(p, "rb") as fh:
-                os.fsync(fh.fileno())
-    _fsync_dir(staging)
-    final = staging.with_name(staging.name.removeprefix(".tmp-"))
-    os.rename(staging, final)
-    _fsync_dir(final.parent)
-    if on_phase is not None:
-        on_phase("swap")
-    _write_atomic(index_dir / POINTER, final.name.encode())
-    _fsync_dir(index_dir)
-    collect_garbage(index_dir, on_phase=on_phase)
-    return final
-
-
-def collect_garbage(index_dir: Path, keep: int = 2, on_phase: Callable[[str], None] | None = None) -> None:
-    """Remove unfinished builds and all but the newest ``keep`` versions (readers may hold the previous one).
-
-    ``on_phase("collect")`` is called after the first folder is removed (see :func:`publish`).
-    """
-    root = index_dir / VERSIONS
-    if not root.exists():
-        return
-    current = current_version(index_dir)
-    done = sorted((p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".tmp-")),
-                  key=lambda p: p.name, reverse=True)
-    keepers = {p for p in done[:keep]} | ({current} if current else set())
-    for p in root.iterdir():
-        if p in keepers:
-            continue
-        if p.name.startswith(".tmp-") and _is_live_tmp(p):
-            continue
-        shutil.rmtree(p, ignore_errors=True)
-        if on_phase is not None:
-            on_phase("collect")
-            on_phase = None
-
-
-def _is_live_tmp(folder: Path) -> bool:
-    """A staging folder of a build that is still running (its pid is alive)."""
     try:
-        pid = int(folder.name.split("-")[3])
-    except (IndexError, ValueError):
-        return False
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except OSError:
-        return False
-    return True
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)
+        try:
+            row = conn.execute("SELECT value FROM meta WHERE key='generation'").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return None
+    return int(row[0]) if row else None
+
+
+def is_legacy(index_dir: Path) -> bool:
+    """An index of the folder-per-build layout (schema 3 and before), to be rebuilt in this one."""
+    return any((index_dir / name).exists() for name in LEGACY)
 
 
 class Database:
-    """SQLite access for one version folder."""
+    """SQLite access to the live index database.
 
-    def __init__(self, path: Path, readonly: bool = False) -> None:
+    ``snapshot=True`` (readers) opens a read transaction at once and keeps it:
+    everything read through this connection belongs to one generation.
+    Otherwise (the build) the connection is in autocommit mode and the build
+    brackets its changes with :meth:`begin` and :meth:`commit`.
+    """
+
+    def __init__(self, path: Path, snapshot: bool = False) -> None:
         self.path = path
-        if readonly:
-            self.conn = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True, check_same_thread=False)
+        self.conn = sqlite3.connect(path, timeout=60, check_same_thread=False, isolation_level=None)
+        self.conn.execute("PRAGMA journal_mode=WAL")
+        if snapshot:
+            self.conn.execute("BEGIN")
+            self.conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()  # the snapshot starts here
         else:
-            self.conn = sqlite3.connect(path, check_same_thread=False)
+            self.conn.execute("PRAGMA synchronous=FULL")
             self.conn.executescript(_SCHEMA)
         self.conn.row_factory = sqlite3.Row
 
     def close(self) -> None:
         self.conn.close()
 
+    def begin(self) -> None:
+        """Start the build's one write transaction."""
+        self.conn.execute("BEGIN IMMEDIATE")
+
     def commit(self) -> None:
-        self.conn.commit()
+        """Publish the build: one atomic commit (fsynced: synchronous=FULL)."""
+        self.conn.execute("COMMIT")
+
+    def rollback(self) -> None:
+        if self.conn.in_transaction:
+            self.conn.execute("ROLLBACK")
+
+    def reset(self) -> None:
+        """Empty every table (inside the build's transaction): a full rebuild or a schema change.
+
+        The generation and the segment numbers go on counting: a reader must see
+        a new generation, and a segment file name must never be reused (the old
+        generation's files stay valid until the commit).
+        """
+        generation, last = self.generation(), self.next_segment() - 1
+        for table in _TABLES:
+            self.conn.execute(f"DROP TABLE IF EXISTS {table}")
+        for statement in _SCHEMA.split(";"):
+            if statement.strip():
+                self.conn.execute(statement)
+        self.conn.executemany("INSERT INTO meta(key, value) VALUES (?, ?)",
+                              [("generation", str(generation)), ("last_segment", str(last))])
+
+    # meta ------------------------------------------------------------------
+    def _meta(self, key: str) -> str | None:
+        try:
+            row = self.conn.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
+        except sqlite3.OperationalError:  # an empty database opened by a reader
+            return None
+        return row[0] if row else None
+
+    def generation(self) -> int:
+        value = self._meta("generation")
+        return int(value) if value else 0
+
+    def manifest(self) -> Manifest | None:
+        value = self._meta("manifest")
+        if value is None:
+            return None
+        try:
+            return Manifest.from_json(value)
+        except (TypeError, ValueError):
+            return None
+
+    def publish_generation(self, manifest: Manifest) -> int:
+        """Write the manifest and bump the generation (still inside the transaction)."""
+        gen = self.generation() + 1
+        self.conn.executemany("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)",
+                              [("generation", str(gen)), ("manifest", manifest.to_json())])
+        return gen
+
+    # segments ----------------------------------------------------------------
+    def segments(self, live: bool = True) -> list[Segment]:
+        sql = "SELECT segment, rows, files, created, dropped FROM segments"
+        rows = self.conn.execute(sql + (" WHERE dropped IS NULL" if live else "") + " ORDER BY segment")
+        return [Segment(r[0], r[1], {k: (v[0], v[1]) for k, v in json.loads(r[2]).items()}, r[3], r[4])
+                for r in rows]
+
+    def next_segment(self) -> int:
+        try:
+            row = self.conn.execute("SELECT MAX(segment) FROM segments").fetchone()
+        except sqlite3.OperationalError:  # a database of an older schema, about to be reset
+            row = (0,)
+        return max(int(row[0] or 0), int(self._meta("last_segment") or 0)) + 1
+
+    def add_segment(self, seg: Segment, chunk_ids: list[int]) -> None:
+        self.conn.execute("INSERT INTO segments(segment, rows, files, created) VALUES (?,?,?,?)",
+                          (seg.segment, seg.rows, json.dumps({k: list(v) for k, v in seg.files.items()}),
+                           seg.created))
+        self.conn.executemany("UPDATE chunks SET segment=? WHERE chunk_id=?", ((seg.segment, c) for c in chunk_ids))
+
+    def drop_segments(self, segments: Iterable[int], generation: int) -> None:
+        self.conn.executemany("UPDATE segments SET dropped=? WHERE segment=?",
+                              ((generation, s) for s in segments))
+
+    def forget_segments(self, segments: Iterable[int]) -> None:
+        self.conn.executemany("DELETE FROM segments WHERE segment=?", ((s,) for s in segments))
+
+    def live_rows(self) -> dict[int, int]:
+        """Live passages per segment (a segment's other rows were deleted since)."""
+        return {r[0]: r[1] for r in self.conn.execute("SELECT segment, COUNT(*) FROM chunks GROUP BY segment")}
+
+    def chunk_ids(self, segments: Iterable[int] | None = None) -> list[int]:
+        if segments is None:
+            return [r[0] for r in self.conn.execute("SELECT chunk_id FROM chunks ORDER BY chunk_id")]
+        segs = list(segments)
+        return [r[0] for r in self.conn.execute(
+            f"SELECT chunk_id FROM chunks WHERE segment IN ({','.join('?' * len(segs))}) ORDER BY chunk_id", segs)]
+
+    # diacritics restorer counts ------------------------------------------------
+    def add_counts(self, unigrams: Counter, bigrams: Counter) -> None:
+        """Add (or, with negative counts, subtract) syllable counts; counts at zero are removed."""
+        for table, key, counts in (("unigrams", "word", unigrams), ("bigrams", "pair", bigrams)):
+            items = [(k, v) for k, v in counts.items() if v]
+            self.conn.executemany(
+                f"INSERT INTO {table}({key}, n) VALUES (?, ?) ON CONFLICT({key}) DO UPDATE SET n = n + excluded.n",
+                items)
+            if any(v < 0 for _, v in items):
+                self.conn.execute(f"DELETE FROM {table} WHERE n <= 0")
+
+    def counts(self) -> tuple[dict[str, int], dict[str, int]]:
+        uni = {r[0]: r[1] for r in self.conn.execute("SELECT word, n FROM unigrams")}
+        bi = {r[0]: r[1] for r in self.conn.execute("SELECT pair, n FROM bigrams")}
+        return uni, bi
+
+    def file_texts(self, file: str) -> list[str]:
+        """The passages and titles of a file, whose counts leave the restorer with it."""
+        out = [r[0] for r in self.conn.execute(
+            "SELECT c.text FROM chunks c JOIN documents d ON d.doc_id = c.doc_id WHERE d.file=?", (file,))]
+        out += [r[0] for r in self.conn.execute("SELECT title FROM documents WHERE file=? AND title IS NOT NULL",
+                                                (file,))]
+        return out
 
     # files -----------------------------------------------------------------
     def files(self) -> dict[str, FileRow]:
@@ -315,8 +407,15 @@ class Database:
                           issuer=r["issuer"], subject=r["subject"], text=r["text"], chunk_id=r["chunk_id"])
                 for r in rows]
 
-    def keyword_rows(self) -> Iterator[tuple[int, str, str]]:
-        yield from self.conn.execute("SELECT chunk_id, terms, words FROM chunks ORDER BY chunk_id")
+    def keyword_rows(self, segments: Iterable[int] | None = None) -> Iterator[tuple[int, str, str, str]]:
+        """(chunk id, terms, words, embed key) of every passage, or of those of some segments."""
+        sql = "SELECT chunk_id, terms, words, embed_key FROM chunks"
+        if segments is None:
+            yield from self.conn.execute(sql + " ORDER BY chunk_id")
+            return
+        segs = list(segments)
+        yield from self.conn.execute(sql + f" WHERE segment IN ({','.join('?' * len(segs))}) ORDER BY chunk_id",
+                                     segs)
 
 
 _CHUNK_COLUMNS = 'chunk_id, doc_id, section, text, start, "end", boxes, ocr'

@@ -14,7 +14,6 @@ from pathlib import Path
 
 import numpy as np
 
-FAISS_NAME = "vectors.faiss"
 CACHE_NAME = "embeddings.sqlite"
 
 
@@ -62,7 +61,12 @@ class EmbeddingCache:
 
 
 class VectorIndex:
-    """Inner-product FAISS index over L2-normalised vectors, ids = chunk ids."""
+    """Inner-product FAISS index over L2-normalised vectors, ids = chunk ids.
+
+    On disk each build writes one segment (a flat index of its new vectors);
+    a reader merges the live segments into one in-memory flat index, leaving
+    out the vectors of deleted passages (:meth:`load_segments`).
+    """
 
     def __init__(self, index: object) -> None:
         self._index = index
@@ -77,15 +81,29 @@ class VectorIndex:
         return cls(index)
 
     @classmethod
-    def load(cls, folder: Path) -> VectorIndex:
+    def load_segments(cls, paths: list[Path], live: np.ndarray, dim: int) -> VectorIndex:
+        """One index of the vectors in ``paths`` whose id is in ``live`` (sorted chunk ids)."""
         import faiss
 
-        return cls(faiss.read_index(str(folder / FAISS_NAME)))
+        id_parts, vec_parts = [], []
+        for path in paths:
+            seg = faiss.read_index(str(path))
+            ids = faiss.vector_to_array(seg.id_map).astype(np.int64)
+            if not len(ids):
+                continue
+            vecs = faiss.rev_swig_ptr(faiss.downcast_index(seg.index).get_xb(), seg.ntotal * seg.d)
+            vecs = np.array(vecs, dtype=np.float32).reshape(seg.ntotal, seg.d)
+            keep = np.isin(ids, live)
+            id_parts.append(ids[keep])
+            vec_parts.append(vecs[keep])
+        if not id_parts:
+            return cls.build(np.zeros(0, dtype=np.int64), np.zeros((0, dim), dtype=np.float32), dim)
+        return cls.build(np.concatenate(id_parts), np.vstack(vec_parts), dim)
 
-    def save(self, folder: Path) -> None:
+    def save(self, path: Path) -> None:
         import faiss
 
-        faiss.write_index(self._index, str(folder / FAISS_NAME))
+        faiss.write_index(self._index, str(path))
 
     @property
     def size(self) -> int:

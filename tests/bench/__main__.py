@@ -1,6 +1,7 @@
 """``make bench``: answer quality and speed, printed as tables.
 
-    python -m tests.bench [--skip-laws] [--skip-bot] [--skip-realdocs] [--skip-backends] [--rebuild-laws]
+    python -m tests.bench [--skip-laws] [--skip-bot] [--skip-realdocs] [--skip-backends] [--skip-scale]
+                          [--scale-copies 1,10] [--rebuild-laws]
     python -m tests.bench --only-realdocs [--reuse-ocr]
 
 Quality: hit@1/3/5 and MRR@10 of each ranking leg (dense, keyword, fused) on
@@ -9,7 +10,8 @@ diacritics removed, plus no-answer precision and recall. Speed: model load,
 build from scratch and incremental, query latency p50/p95, peak memory; the
 same on the 28-law corpus; reply latency through the fake Bot API server, one at a
 time and in a burst of 100 questions from 20 officials; the embedding backends
-(torch fp32 against int8 ONNX: speed and cosine, ``tests/bench/embedding.py``).
+(torch fp32 against int8 ONNX: speed and cosine, ``tests/bench/embedding.py``);
+the scale table (the laws replicated, ``tests/bench/scale.py``).
 """
 
 from __future__ import annotations
@@ -199,6 +201,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="real files: take the pages recognised before from var/bench/realdocs-ocr (no OCR speed)")
     parser.add_argument("--skip-backends", action="store_true",
                         help="skip the embedding backends table (loads both the torch and the ONNX model)")
+    parser.add_argument("--skip-scale", action="store_true", help="skip the scale table (laws replicated)")
+    parser.add_argument("--scale-copies", default="1",
+                        help="copies of the laws for the scale table: 1 ≈ 10^4 passages, 10 ≈ 10^5")
     parser.add_argument("--rebuild-laws", action="store_true", help="rebuild the laws index from scratch")
     parser.add_argument("--feedback", type=Path, metavar="FILE",
                         help="also score a question set exported by `python -m bot.feedback --export`")
@@ -253,6 +258,11 @@ def main(argv: list[str] | None = None) -> int:
     except ImportError:
         pass
 
+    if not args.skip_scale:
+        from tests.bench.scale import main as scale_main
+
+        scale_main(["--copies", args.scale_copies])
+        print()
     _print_rows(rows)
     return 0
 

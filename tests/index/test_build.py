@@ -100,8 +100,8 @@ def test_cli_json_contract_and_exit_codes(fresh_settings):
     assert missing.returncode == 2 and missing.stdout == ""
 
 
-# A build killed at each of its phases (reading, embedding, writing, swapping CURRENT, collecting old
-# versions) is tests/index/test_crash.py; the build lock is tests/index/test_lock.py.
+# A build killed at each of its phases (reading, embedding, writing segments, committing, collecting
+# files) is tests/index/test_crash.py; damaged files tests/index/test_damaged.py; the lock test_lock.py.
 
 
 def test_pathological_file_of_one_repeated_line_is_indexed_as_a_few_passages(fresh_settings, embedder):
@@ -137,3 +137,26 @@ def test_search_refuses_an_index_built_with_another_model(fresh_settings, embedd
     with pytest.raises(ModelMismatch) as exc:
         Engine(fresh_settings, embedder=other).ask("Ai ký kế hoạch?")
     assert "xây dựng lại" in exc.value.user_message
+
+
+def test_full_rebuild_publishes_a_new_generation_the_engine_follows(fresh_settings, embedder):
+    from index.store.database import current_version
+
+    engine = Engine(fresh_settings, embedder=embedder)
+    before = current_version(fresh_settings.index_dir)
+    assert engine.ask("Ai chủ trì khảo sát sự hài lòng của người dân ở Sa Pa?").hits[0].document.file == SA_PA
+    (fresh_settings.corpus_dir / SA_PA).unlink()
+    report = build_index(fresh_settings, full=True, embedder=embedder)
+    assert report.embedded == 0 and current_version(fresh_settings.index_dir) > before  # vectors from the cache
+    assert all(d.file != SA_PA for d in engine.documents())  # the same Engine switched to the new generation
+
+
+def test_an_index_of_the_old_layout_is_rebuilt_with_a_log_line(fresh_settings, embedder, caplog):
+    old = fresh_settings.index_dir / "versions" / "20250101-000000-1-000001"
+    old.mkdir(parents=True)
+    (old / "manifest.json").write_text("{}")
+    (fresh_settings.index_dir / "CURRENT").write_text(old.name)
+    with caplog.at_level("WARNING", logger="index.build"):
+        report = build_index(fresh_settings, embedder=embedder)
+    assert "old layout" in caplog.text and report.documents == 6 and not report.failed
+    assert not (fresh_settings.index_dir / "versions").exists() and not (fresh_settings.index_dir / "CURRENT").exists()

@@ -3,7 +3,7 @@
 Each case runs the real ``build_index.py`` in a subprocess with
 ``BUILD_KILL_AT=<phase>``: the build SIGKILLs itself on reaching that phase
 (``index.build.kill_at``), so every phase is hit deterministically, including
-the microseconds between naming the new version and switching ``CURRENT``. The
+the moment every row of the new generation is written but not yet committed. The
 corpus is two plans (a third is added to give the build work), indexed once per
 module; every case works on its own copy, embeddings cache included.
 """
@@ -24,7 +24,8 @@ import pytest
 from index.build import EMBED_BATCH, PHASES, build_index
 from index.engine import Engine
 from index.settings import Settings
-from index.store.database import MANIFEST, VERSIONS, current_version
+from index.store import segments
+from index.store.database import Database, current_version, db_path
 from tests.conftest import CORPUS, ROOT
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(600)]
@@ -40,7 +41,7 @@ NEW_QUESTION = ("Hòa Bình triển khai phong trào thi đua Dân vận khéo t
 
 @pytest.fixture(scope="module")
 def base(tmp_path_factory, embedder) -> Settings:
-    """Two plans, indexed; two versions on disk (so that collecting old versions has work)."""
+    """Two plans, indexed in two builds (two generations, two segments, so that a build has files to keep)."""
     root = tmp_path_factory.mktemp("crash-base")
     (root / "corpus").mkdir()
     for name in (SA_PA, QUANG_NGAI):
@@ -81,11 +82,25 @@ def _files(settings: Settings, embedder) -> set[str]:
     return {d.file for d in Engine(settings, embedder=embedder).documents()}
 
 
-def _published_is_complete(settings: Settings) -> Path:
-    version = current_version(settings.index_dir)
-    assert version is not None and not version.name.startswith(".tmp-")
-    assert {MANIFEST, "index.sqlite", "vectors.faiss"} <= {p.name for p in version.iterdir()}
-    return version
+def _published_is_complete(settings: Settings) -> int:
+    """The published generation, whose every segment file is on disk and matches its checksum."""
+    generation = current_version(settings.index_dir)
+    assert generation is not None
+    db = Database(db_path(settings.index_dir), snapshot=True)
+    try:
+        live = db.segments()
+        assert live and not segments.damaged(settings.index_dir, live)
+    finally:
+        db.close()
+    return generation
+
+
+def _named_files(settings: Settings) -> set[str]:
+    db = Database(db_path(settings.index_dir), snapshot=True)
+    try:
+        return {name for seg in db.segments(live=False) for name in seg.files}
+    finally:
+        db.close()
 
 
 @pytest.mark.parametrize("phase", PHASES)
@@ -98,7 +113,7 @@ def test_build_killed_at_each_phase(case: Settings, embedder, phase: str) -> Non
     # Whatever the phase, the published index is whole and answers with the right passage.
     published = _published_is_complete(case)
     _answers(case, embedder, OLD_QUESTION)
-    if phase == "collect":  # CURRENT was already switched: the new plan is in
+    if phase == "collect":  # the new generation was committed: the new plan is in
         assert published != before and HOA_BINH in _files(case, embedder)
         _answers(case, embedder, NEW_QUESTION)
     else:  # the old version still serves, without the plan being added
@@ -112,9 +127,14 @@ def test_build_killed_at_each_phase(case: Settings, embedder, phase: str) -> Non
     assert not report.failed and HOA_BINH in _files(case, embedder)
     _answers(case, embedder, NEW_QUESTION)
     _answers(case, embedder, OLD_QUESTION)
-    versions = case.index_dir / VERSIONS
-    assert not [p.name for p in versions.iterdir() if p.name.startswith(".tmp-")]  # no half-written leftovers
-    assert len([p for p in versions.iterdir() if p.is_dir()]) <= 2
+    # No leftovers of the killed build: every segment file on disk is named by the database.
+    assert {p.name for p in segments.folder(case.index_dir).iterdir()} == _named_files(case)
+
+
+def test_unknown_kill_phase_is_a_clear_error(case: Settings) -> None:
+    killed = _killed_build(case, "swap")
+    assert killed.returncode == 2 and "BUILD_KILL_AT" in killed.stderr and "Traceback" not in killed.stderr
+    assert "commit" in killed.stderr  # the phases it accepts are listed
 
 
 def _hoa_binh_chunks(settings: Settings) -> list:
