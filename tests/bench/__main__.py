@@ -113,7 +113,7 @@ def bench_corpus(embedder, rows: list[tuple[str, str]]) -> Settings:
 
 def bench_laws(embedder, rows: list[tuple[str, str]], rebuild: bool) -> None:
     from index.build import build_index
-    from index.engine import Engine
+    from index.engine import Engine, has_index
 
     laws = Path(os.environ.get("BENCH_LAWS_DIR", SHARED / "bench" / "laws"))
     if not laws.is_dir():
@@ -121,7 +121,7 @@ def bench_laws(embedder, rows: list[tuple[str, str]], rebuild: bool) -> None:
         return
     settings = replace(Settings.from_env(), corpus_dir=laws, index_dir=WORK / "laws-index")
     record = WORK / "laws-build.json"
-    if rebuild or not record.exists() or not (settings.index_dir / "CURRENT").exists():
+    if rebuild or not record.exists() or not has_index(settings):
         shutil.rmtree(settings.index_dir, ignore_errors=True)
         t = time.perf_counter()
         report = build_index(settings, embedder=embedder, show_progress=sys.stderr.isatty())

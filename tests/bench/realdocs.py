@@ -431,7 +431,7 @@ def bench_realdocs(embedder, rows: list[tuple[str, str]], *, build: bool = True,
     ``var/bench/realdocs-ocr/`` and the speed is not measured (for tuning).
     """
     from index.build import build_index
-    from index.engine import Engine
+    from index.engine import Engine, has_index
     from tests.bench.quality import load_questions
 
     if not (REALDOCS / "MANIFEST.tsv").exists():
@@ -440,7 +440,7 @@ def bench_realdocs(embedder, rows: list[tuple[str, str]], *, build: bool = True,
     manifest = load_manifest()
     root = WORK / "realdocs"
     settings = replace(Settings.from_env(), corpus_dir=root / "corpus", index_dir=WORK / "realdocs-index")
-    if build or not (settings.index_dir / "CURRENT").exists():
+    if build or not has_index(settings):
         corpus = prepare_corpus(root)
         if not reuse_ocr:
             shutil.rmtree(settings.index_dir, ignore_errors=True)
