@@ -85,11 +85,20 @@ _LOCALITY_PAIRS = frozenset({("thanh", "pho"), ("thi", "xa"), ("thi", "tran")})
 def bodies_named(text: str) -> list[str]:
     """Folded names of the organisations a question names, each cut at its locality or verb."""
     out = []
-    for m in _BODY.finditer(canonical(text)):
+    text = canonical(text)
+    # A question typed with capitals capitalises the body's own name ("Sở Y tế", "Bộ Chỉ huy Quân
+    # sự"): it ends before the first lower-case word ("Tòa án tuyên bố…" names only "Tòa án").
+    capitals = any(c.isupper() for c in text[1:])
+    for m in _BODY.finditer(text):
         head = fold(m.group(1))
         proper: list[str] = []
-        words = re.findall(r"[a-z0-9]+", fold(m.group(2)))
+        raw = re.findall(r"\w+", m.group(2))
+        words = [fold(w) for w in raw]
         for i, word in enumerate(words):
+            if capitals and not raw[i][:1].isupper():
+                if proper:
+                    proper.append(word)  # "Sở Nội vụ": the lower-case word closing a capitalised name
+                break
             if (word in _BODY_END or tuple(words[i:i + 2]) in _LOCALITY_PAIRS or len(proper) == 4
                     or any(province(" ".join(words[i:i + n])) for n in (1, 2, 3))):
                 break
@@ -256,14 +265,16 @@ def answers_ask(ask: Ask, chunk: Chunk, context: str, idf: Callable[[str], float
         return any(usable)
     terms = subject_terms(ask)
     # What the context (document, section) already says is given; the rest of what the
-    # question names ("thành lập" in "ngày thành lập Đảng ủy Khối…") must be in the sentence.
+    # question names ("thành lập" in "ngày thành lập Đảng ủy Khối…") must be in the passage itself
+    # (not only in one sentence: a law states its subject in the clause before its figure).
     # Syllables only: pairs across two of the question's words ("xa_sa") are no evidence either way.
     own = [t for t in _not_in(terms, context) if "_" not in t]
+    passage = chunk.text
     for i, sentence in enumerate(sentences):
         if not usable[i] or not has_shape(ask, sentence):
             continue
         if (subject_share(terms, sentence + " " + context, idf) >= min_subject
-                and subject_share(own, sentence, idf) >= min_subject):
+                and subject_share(own, passage, idf) >= min_subject):
             return True
     return False
 
