@@ -44,8 +44,11 @@ class AnswerConfig:
     w_cosine: float = 4.0
     cosine_centre: float = 0.88
     # The top passage must also answer what is asked (noanswer.answers_ask):
-    # share of the question's subject a shaped sentence and its context hold.
-    min_subject: float = 0.5
+    # share of the question's subject a shaped sentence and its context hold. Chosen on the tuned
+    # near misses and the laws' answerable questions (citizens' words: "nhà chung cư mới xây xong"
+    # for the law's "nhà chung cư"): 0.5 refused 17 of 80 laws questions, 0.3 refuses 10 and
+    # lets no tuned near miss through; below 0.3 the plans' near misses start to pass.
+    min_subject: float = 0.3
     check_ask: bool = True  # off only to measure what the ask check adds (make bench, README figures)
 
 
