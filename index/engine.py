@@ -149,7 +149,7 @@ class Engine:
                     from index.build import build_index
 
                     build_index(self.settings, embedder=self.embedder, wait=True)
-                    searcher = Searcher(self.settings.index_dir, self.embedder)
+                    searcher = self._load()
                 if searcher.manifest.model != self.embedder.model_id:
                     searcher.close()
                     raise ModelMismatch(

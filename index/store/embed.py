@@ -286,14 +286,7 @@ def _convert(source: Path, source_sha256: str, version: str, folder: Path) -> No
             "sha256": _file_digests(tmp),
         }
         (tmp / MARKER_NAME).write_text(json.dumps(marker, indent=2) + "\n", encoding="utf-8")
-        # Swap in whole: a reader sees the old folder, no folder, or the new one.
-        old = None
-        if folder.exists():
-            old = folder.parent / f".{folder.name}.old-{uuid.uuid4().hex[:8]}"
-            folder.rename(old)
-        tmp.rename(folder)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
+        _swap_in(tmp, folder)
     finally:
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)
@@ -458,13 +451,7 @@ def _export_onnx(converted: Path, folder: Path) -> Path | None:
             marker["size"] = (tmp / e5_onnx.INT8_NAME).stat().st_size
             marker["sha256"] = _sha256(tmp / e5_onnx.INT8_NAME)
         (tmp / ONNX_MARKER_NAME).write_text(json.dumps(marker, indent=2) + "\n", encoding="utf-8")
-        old = None
-        if folder.exists():
-            old = folder.parent / f".{folder.name}.old-{uuid.uuid4().hex[:8]}"
-            folder.rename(old)
-        tmp.rename(folder)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
+        _swap_in(tmp, folder)
     finally:
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)
@@ -652,3 +639,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 if __name__ == "__main__":
     raise SystemExit(main())
+
+
+def _swap_in(tmp: Path, folder: Path) -> None:
+    """Replace ``folder`` by ``tmp`` whole: a reader sees the old folder, no folder, or the new one."""
+    old = None
+    if folder.exists():
+        old = folder.parent / f".{folder.name}.old-{uuid.uuid4().hex[:8]}"
+        folder.rename(old)
+    tmp.rename(folder)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
